@@ -1,0 +1,217 @@
+/**
+ * The tensor-graph IR: what every backend consumes and every pass rewrites.
+ *
+ * - Values are SSA: each is produced by exactly one op (or is a graph input).
+ * - Shapes are over the symbolic batch `B` and sequence length `L`.
+ * - Parameters are named by their Hugging Face state-dict key, without the
+ *   `convbert.` prefix, with the HF shape. A backend lays them out (transposes,
+ *   concatenations) once at load time.
+ * - `ops` is in topological order; passes keep it so.
+ */
+import type { ModelSpec, Activation } from "../spec/model-spec.js";
+
+export type Dim = number | "B" | "L";
+export type Shape = readonly Dim[];
+export type DType = "f32" | "i32";
+
+export interface Value {
+  id: string;
+  shape: Shape;
+  dtype: DType;
+}
+
+/** Which part of the architecture an op or parameter belongs to (for analysis). */
+export type Part =
+  | "embeddings"
+  | "self_attention"
+  | "span_conv"
+  | "attention_output"
+  | "ffn"
+  | "pooler"
+  | "mlm_head"
+  | "cls_head";
+
+export type ParamInit = "normal" | "zeros" | "ones";
+
+export interface Param {
+  /** HF state-dict key without the `convbert.` prefix, e.g. `encoder.layer.0.attention.self.query.weight`. */
+  key: string;
+  /** Shape as stored in the HF checkpoint. */
+  shape: number[];
+  init: ParamInit;
+  part: Part;
+  layer?: number;
+  /** When set, the checkpoint may omit this tensor: it then equals the named parameter (tied LM head). */
+  tiedTo?: string;
+}
+
+/** Fields every op has. */
+interface OpCommon {
+  id: string;
+  inputs: string[];
+  outputs: string[];
+  part: Part;
+  layer?: number;
+}
+
+/** rows of `table` picked by integer `inputs[0]` ([B,L] -> [B,L,E]). */
+export interface GatherOp extends OpCommon {
+  kind: "gather";
+  table: string;
+}
+
+/** rows 0..L-1 of `table` ([L,E]): position embeddings. No inputs. */
+export interface PositionsOp extends OpCommon {
+  kind: "positions";
+  table: string;
+}
+
+/** Elementwise sum with trailing-axis broadcasting ([B,L,E] + [L,E]). */
+export interface AddOp extends OpCommon {
+  kind: "add";
+}
+
+/** Elementwise product of two equal shapes. */
+export interface MulOp extends OpCommon {
+  kind: "mul";
+}
+
+/** LayerNorm over the last axis. */
+export interface LayerNormOp extends OpCommon {
+  kind: "layer_norm";
+  gamma: string;
+  beta: string;
+  eps: number;
+}
+
+/** residual add then LayerNorm: LN(inputs[0] + inputs[1]). Produced by fusion. */
+export interface AddLayerNormOp extends OpCommon {
+  kind: "add_layer_norm";
+  gamma: string;
+  beta: string;
+  eps: number;
+}
+
+/**
+ * One output segment of a linear: `x @ weight + bias`.
+ * Weight layout: groups == 1 -> HF `[out, in]` (a trailing 1 allowed, as the
+ * pointwise conv `[out, in, 1]`); groups > 1 -> `[G, in/G, out/G]` (HF grouped
+ * linear, not transposed). Bias is `[out]` (or `[out, 1]`), or absent.
+ */
+export interface LinearSegment {
+  weight: string;
+  bias: string | null;
+  outFeatures: number;
+}
+
+/**
+ * `y_i = act(x @ W_i + b_i)` for each segment i, one output per segment.
+ * A plain lowering has one segment; projection fusion concatenates segments
+ * that read the same input (one matmul, several outputs).
+ */
+export interface LinearOp extends OpCommon {
+  kind: "linear";
+  inFeatures: number;
+  groups: number;
+  segments: LinearSegment[];
+  activation: Activation | "none";
+}
+
+/** Standalone activation; fusion folds it into the producing linear. */
+export interface ActivationOp extends OpCommon {
+  kind: "activation";
+  fn: Activation;
+}
+
+/** `x[..., start:start+size]` on the last axis. */
+export interface SliceOp extends OpCommon {
+  kind: "slice";
+  start: number;
+  size: number;
+}
+
+/** Concatenate on the last axis, inputs in order. */
+export interface ConcatOp extends OpCommon {
+  kind: "concat";
+}
+
+/**
+ * Depthwise conv over the sequence axis: `s[b,l,c] = Σ_t w[c,0,t] x[b,l+t-K//2,c]`,
+ * zero outside 0..L-1, no bias. With `maskInput`, positions whose
+ * attention_mask (inputs[1]) is 0 read as zero.
+ */
+export interface DepthwiseConvOp extends OpCommon {
+  kind: "depthwise_conv";
+  weight: string;
+  kernelSize: number;
+  maskInput: boolean;
+}
+
+/**
+ * Softmax attention per head: inputs q, k, v ([B,L,heads*headSize]) and
+ * attention_mask ([B,L], 1 keep / 0 pad, added as a large negative bias).
+ * Output [B,L,heads*headSize], heads concatenated in order.
+ */
+export interface AttentionOp extends OpCommon {
+  kind: "attention";
+  heads: number;
+  headSize: number;
+  scale: number;
+}
+
+/**
+ * Span-based dynamic (lightweight) convolution: inputs kernel logits g
+ * [B,L,heads*K] and values u [B,L,heads*headSize] (+ attention_mask when
+ * `maskSpan`). `w = softmax_t(g[b,l,h*K+t])`,
+ * `out[b,l,h*d+j] = Σ_t w[b,l,h,t] u[b,l+t-(K-1)/2,h*d+j]`, zero outside.
+ */
+export interface DynamicConvOp extends OpCommon {
+  kind: "dynamic_conv";
+  heads: number;
+  headSize: number;
+  kernelSize: number;
+  maskSpan: boolean;
+}
+
+/** `x[:, 0, :]`: the first token ([B,L,H] -> [B,H]). */
+export interface TakeFirstOp extends OpCommon {
+  kind: "take_first";
+}
+
+export type Op =
+  | GatherOp
+  | PositionsOp
+  | AddOp
+  | MulOp
+  | LayerNormOp
+  | AddLayerNormOp
+  | LinearOp
+  | ActivationOp
+  | SliceOp
+  | ConcatOp
+  | DepthwiseConvOp
+  | AttentionOp
+  | DynamicConvOp
+  | TakeFirstOp;
+
+export type OpKind = Op["kind"];
+
+/** Names of the graph inputs, as in the `run` contract. */
+export const INPUT_NAMES = ["input_ids", "attention_mask", "token_type_ids"] as const;
+export type InputName = (typeof INPUT_NAMES)[number];
+
+export interface Graph {
+  name: string;
+  spec: ModelSpec;
+  /** input_ids, token_type_ids: i32 [B,L]; attention_mask: f32 [B,L]. Value id == input name. */
+  inputs: Record<InputName, Value>;
+  params: Param[];
+  values: Record<string, Value>;
+  ops: Op[];
+  /**
+   * Output name -> value id: `hidden_states.<i>` (0 = embeddings after the
+   * projection), `last_hidden_state`, and `mlm_logits` / `cls_logits` /
+   * `pooler_output` when the spec has those heads.
+   */
+  outputs: Record<string, string>;
+}
