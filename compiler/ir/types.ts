@@ -41,9 +41,10 @@ export interface Param {
   init: ParamInit;
   part: Part;
   layer?: number;
-  /** When set, the checkpoint may omit this tensor: it then equals the named parameter (tied LM head). */
-  tiedTo?: string;
 }
+// A tied LM head has no parameter of its own: its linear reads
+// `embeddings.word_embeddings.weight` directly, so it is never counted twice
+// and a checkpoint's `generator_lm_head.weight` (a copy) is ignored.
 
 /** Fields every op has. */
 interface OpCommon {

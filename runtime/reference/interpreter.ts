@@ -1,0 +1,224 @@
+/**
+ * A plain-JavaScript interpreter of the IR, in double precision, one loop nest
+ * per op. Slow and obviously correct: the oracle that passes and backends are
+ * tested against (it matches the Hugging Face golden vectors). Not for real
+ * models at real sizes.
+ */
+import type { Graph, Op } from "../../compiler/ir/types.js";
+import type { HostTensor, ModelInputs, WeightMap } from "../executor.js";
+import { applyActivation, MASKED_SCORE } from "./math.js";
+
+interface Tensor {
+  shape: number[];
+  data: Float64Array;
+}
+
+export function interpretGraph(graph: Graph, weights: WeightMap, inputs: ModelInputs, outputs: readonly string[]): Record<string, HostTensor> {
+  const { batch: B, seqLen: L } = inputs;
+  const env = new Map<string, Tensor>();
+  env.set("input_ids", { shape: [B, L], data: Float64Array.from(inputs.inputIds) });
+  env.set("attention_mask", { shape: [B, L], data: Float64Array.from(inputs.attentionMask) });
+  env.set("token_type_ids", { shape: [B, L], data: Float64Array.from(inputs.tokenTypeIds) });
+  const weight = (key: string): HostTensor => {
+    const w = weights.get(key);
+    if (!w) throw new Error(`reference interpreter: no weight '${key}'`);
+    return w;
+  };
+  const read = (id: string): Tensor => {
+    const t = env.get(id);
+    if (!t) throw new Error(`reference interpreter: value '${id}' not computed`);
+    return t;
+  };
+  for (const op of graph.ops) {
+    const results = evaluate(op, op.inputs.map(read), weight, B, L);
+    op.outputs.forEach((id, i) => env.set(id, results[i]));
+  }
+  const result: Record<string, HostTensor> = {};
+  for (const name of outputs) {
+    const id = graph.outputs[name];
+    if (id === undefined) throw new Error(`reference interpreter: graph has no output '${name}'`);
+    const t = read(id);
+    result[name] = { shape: t.shape, data: Float32Array.from(t.data) };
+  }
+  return result;
+}
+
+const rowsOf = (t: Tensor) => t.data.length / t.shape[t.shape.length - 1];
+const withLast = (t: Tensor, width: number) => [...t.shape.slice(0, -1), width];
+
+function evaluate(op: Op, ins: Tensor[], weightTensor: (key: string) => HostTensor, B: number, L: number): Tensor[] {
+  const weight = (key: string) => weightTensor(key).data;
+  switch (op.kind) {
+    case "gather": {
+      const { data: table, shape } = weightTensor(op.table);
+      const E = shape[1];
+      const ids = ins[0].data;
+      const out = new Float64Array(ids.length * E);
+      ids.forEach((id, i) => out.set(table.subarray(id * E, id * E + E), i * E));
+      return [{ shape: [B, L, E], data: out }];
+    }
+    case "positions": {
+      const { data: table, shape } = weightTensor(op.table);
+      const E = shape[1];
+      return [{ shape: [L, E], data: Float64Array.from(table.subarray(0, L * E)) }];
+    }
+    case "add": {
+      const [big, small] = ins[0].data.length >= ins[1].data.length ? ins : [ins[1], ins[0]];
+      const m = small.data.length;
+      return [{ shape: big.shape, data: big.data.map((v, i) => v + small.data[i % m]) }];
+    }
+    case "mul":
+      return [{ shape: ins[0].shape, data: ins[0].data.map((v, i) => v * ins[1].data[i]) }];
+    case "layer_norm":
+      return [layerNorm(ins[0].data, ins[0].shape, weight(op.gamma), weight(op.beta), op.eps)];
+    case "add_layer_norm":
+      return [layerNorm(ins[0].data.map((v, i) => v + ins[1].data[i]), ins[0].shape, weight(op.gamma), weight(op.beta), op.eps)];
+    case "linear":
+      return op.segments.map((segment) => {
+        const y = linear(ins[0], op.inFeatures, segment.outFeatures, op.groups, weight(segment.weight), segment.bias ? weight(segment.bias) : null);
+        return { shape: y.shape, data: y.data.map((v) => applyActivation(op.activation, v)) };
+      });
+    case "activation":
+      return [{ shape: ins[0].shape, data: ins[0].data.map((v) => applyActivation(op.fn, v)) }];
+    case "slice": {
+      const x = ins[0];
+      const W = x.shape[x.shape.length - 1];
+      const out = new Float64Array(rowsOf(x) * op.size);
+      for (let r = 0; r < rowsOf(x); r++) out.set(x.data.subarray(r * W + op.start, r * W + op.start + op.size), r * op.size);
+      return [{ shape: withLast(x, op.size), data: out }];
+    }
+    case "concat": {
+      const widths = ins.map((t) => t.shape[t.shape.length - 1]);
+      const total = widths.reduce((s, w) => s + w, 0);
+      const rows = rowsOf(ins[0]);
+      const out = new Float64Array(rows * total);
+      for (let r = 0; r < rows; r++) {
+        let offset = 0;
+        ins.forEach((t, j) => {
+          out.set(t.data.subarray(r * widths[j], (r + 1) * widths[j]), r * total + offset);
+          offset += widths[j];
+        });
+      }
+      return [{ shape: withLast(ins[0], total), data: out }];
+    }
+    case "take_first": {
+      const [b, l, h] = ins[0].shape;
+      const out = new Float64Array(b * h);
+      for (let i = 0; i < b; i++) out.set(ins[0].data.subarray(i * l * h, i * l * h + h), i * h);
+      return [{ shape: [b, h], data: out }];
+    }
+    case "depthwise_conv":
+      return [depthwiseConv(ins[0], weight(op.weight), op.kernelSize, op.maskInput ? ins[1].data : null)];
+    case "attention":
+      return [attention(ins[0], ins[1], ins[2], ins[3].data, op.heads, op.headSize, op.scale)];
+    case "dynamic_conv":
+      return [dynamicConv(ins[0], ins[1], op.heads, op.headSize, op.kernelSize, op.maskSpan ? ins[2].data : null)];
+  }
+}
+
+function layerNorm(x: Float64Array, shape: number[], gamma: Float32Array, beta: Float32Array, eps: number): Tensor {
+  const W = shape[shape.length - 1];
+  const out = new Float64Array(x.length);
+  for (let r = 0; r < x.length / W; r++) {
+    const row = x.subarray(r * W, (r + 1) * W);
+    const mean = row.reduce((s, v) => s + v, 0) / W;
+    const variance = row.reduce((s, v) => s + (v - mean) ** 2, 0) / W;
+    const inv = 1 / Math.sqrt(variance + eps);
+    for (let i = 0; i < W; i++) out[r * W + i] = (row[i] - mean) * inv * gamma[i] + beta[i];
+  }
+  return { shape, data: out };
+}
+
+/** HF Linear ([out,in] weight) or grouped linear ([G,in/G,out/G] weight, not transposed). */
+function linear(x: Tensor, inF: number, outF: number, groups: number, w: Float32Array, bias: Float32Array | null): Tensor {
+  const rows = rowsOf(x);
+  const gi = inF / groups;
+  const go = outF / groups;
+  const out = new Float64Array(rows * outF);
+  for (let r = 0; r < rows; r++) {
+    for (let g = 0; g < groups; g++) {
+      for (let o = 0; o < go; o++) {
+        let acc = bias ? bias[g * go + o] : 0;
+        for (let i = 0; i < gi; i++) {
+          const wv = groups === 1 ? w[o * inF + i] : w[(g * gi + i) * go + o];
+          acc += x.data[r * inF + g * gi + i] * wv;
+        }
+        out[r * outF + g * go + o] = acc;
+      }
+    }
+  }
+  return { shape: withLast(x, outF), data: out };
+}
+
+/** s[b,l,c] = Σ_t w[c,0,t] x[b,l+t-K//2,c]; masked positions read as zero. */
+function depthwiseConv(x: Tensor, w: Float32Array, K: number, mask: Float64Array | null): Tensor {
+  const [B, L, C] = x.shape;
+  const out = new Float64Array(x.data.length);
+  const pad = Math.floor(K / 2);
+  for (let b = 0; b < B; b++)
+    for (let l = 0; l < L; l++)
+      for (let c = 0; c < C; c++) {
+        let acc = 0;
+        for (let t = 0; t < K; t++) {
+          const src = l + t - pad;
+          if (src < 0 || src >= L || (mask && mask[b * L + src] === 0)) continue;
+          acc += w[c * K + t] * x.data[(b * L + src) * C + c];
+        }
+        out[(b * L + l) * C + c] = acc;
+      }
+  return { shape: x.shape, data: out };
+}
+
+function attention(q: Tensor, k: Tensor, v: Tensor, mask: Float64Array, heads: number, d: number, scale: number): Tensor {
+  const [B, L] = q.shape;
+  const W = heads * d;
+  const out = new Float64Array(B * L * W);
+  const scores = new Float64Array(L);
+  for (let b = 0; b < B; b++)
+    for (let h = 0; h < heads; h++)
+      for (let i = 0; i < L; i++) {
+        let max = -Infinity;
+        for (let j = 0; j < L; j++) {
+          let dot = 0;
+          for (let e = 0; e < d; e++) dot += q.data[(b * L + i) * W + h * d + e] * k.data[(b * L + j) * W + h * d + e];
+          scores[j] = dot * scale + (mask[b * L + j] === 0 ? MASKED_SCORE : 0);
+          max = Math.max(max, scores[j]);
+        }
+        let sum = 0;
+        for (let j = 0; j < L; j++) sum += scores[j] = Math.exp(scores[j] - max);
+        for (let e = 0; e < d; e++) {
+          let acc = 0;
+          for (let j = 0; j < L; j++) acc += scores[j] * v.data[(b * L + j) * W + h * d + e];
+          out[(b * L + i) * W + h * d + e] = acc / sum;
+        }
+      }
+  return { shape: [B, L, W], data: out };
+}
+
+/** Softmax over the K taps of each (position, head), then a weighted sum over the span. */
+function dynamicConv(g: Tensor, u: Tensor, heads: number, d: number, K: number, mask: Float64Array | null): Tensor {
+  const [B, L] = u.shape;
+  const W = heads * d;
+  const pad = (K - 1) / 2;
+  const out = new Float64Array(B * L * W);
+  const taps = new Float64Array(K);
+  for (let b = 0; b < B; b++)
+    for (let l = 0; l < L; l++)
+      for (let h = 0; h < heads; h++) {
+        const base = (b * L + l) * heads * K + h * K;
+        let max = -Infinity;
+        for (let t = 0; t < K; t++) max = Math.max(max, g.data[base + t]);
+        let sum = 0;
+        for (let t = 0; t < K; t++) sum += taps[t] = Math.exp(g.data[base + t] - max);
+        for (let j = 0; j < d; j++) {
+          let acc = 0;
+          for (let t = 0; t < K; t++) {
+            const src = l + t - pad;
+            if (src < 0 || src >= L || (mask && mask[b * L + src] === 0)) continue;
+            acc += (taps[t] / sum) * u.data[(b * L + src) * W + h * d + j];
+          }
+          out[(b * L + l) * W + h * d + j] = acc;
+        }
+      }
+  return { shape: [B, L, W], data: out };
+}
