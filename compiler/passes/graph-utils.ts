@@ -1,0 +1,71 @@
+/** Small queries and rebuilds over an IR graph, shared by the passes and analyses. */
+import { distance } from "fastest-levenshtein";
+import { UserError } from "../errors.js";
+import type { Graph, Op, Value } from "../ir/types.js";
+
+/** Value ids of the requested output names; an unknown name is the user's mistake. */
+export function resolveOutputs(graph: Graph, names: readonly string[]): string[] {
+  return names.map((name) => {
+    const id = graph.outputs[name];
+    if (id !== undefined) return id;
+    const available = Object.keys(graph.outputs);
+    const closest = available.reduce((best, n) => (distance(n, name) < distance(best, name) ? n : best), available[0] ?? "");
+    const hint = closest && distance(closest, name) <= 3 ? ` (did you mean '${closest}'?)` : "";
+    throw new UserError(`model '${graph.name}' has no output '${name}'${hint}; it has: ${available.join(", ")}`);
+  });
+}
+
+/** Value id -> indices of the ops reading it, in op order. */
+export function readersOf(ops: readonly Op[]): Map<string, number[]> {
+  const readers = new Map<string, number[]>();
+  ops.forEach((op, i) => {
+    for (const id of new Set(op.inputs)) {
+      const list = readers.get(id);
+      if (list) list.push(i);
+      else readers.set(id, [i]);
+    }
+  });
+  return readers;
+}
+
+/** Value id -> index of the op producing it (graph inputs are absent). */
+export function producersOf(ops: readonly Op[]): Map<string, number> {
+  const producers = new Map<string, number>();
+  ops.forEach((op, i) => op.outputs.forEach((id) => producers.set(id, i)));
+  return producers;
+}
+
+/** Value ids that graph outputs name: a pass must never fuse them away. */
+export function outputValueIds(graph: Graph): Set<string> {
+  return new Set(Object.values(graph.outputs));
+}
+
+/**
+ * A new graph with `ops`, the values table cut down to inputs plus what the ops
+ * produce (no dangling values), and the parameters the ops still read.
+ */
+export function withOps(graph: Graph, ops: Op[], outputs: Record<string, string> = graph.outputs): Graph {
+  const values: Record<string, Value> = {};
+  for (const input of Object.values(graph.inputs)) values[input.id] = graph.values[input.id] ?? input;
+  for (const op of ops) for (const id of op.outputs) values[id] = graph.values[id];
+  const used = new Set(ops.flatMap(paramsRead));
+  return { ...graph, ops, values, outputs, params: graph.params.filter((p) => used.has(p.key)) };
+}
+
+/** Parameter keys an op reads. */
+export function paramsRead(op: Op): string[] {
+  switch (op.kind) {
+    case "gather":
+    case "positions":
+      return [op.table];
+    case "layer_norm":
+    case "add_layer_norm":
+      return [op.gamma, op.beta];
+    case "linear":
+      return op.segments.flatMap((s) => (s.bias ? [s.weight, s.bias] : [s.weight]));
+    case "depthwise_conv":
+      return [op.weight];
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The optimisation pipeline. `optimize` runs the chosen passes in ALL_PASSES
+ * order, checks the IR after each, and with CONVSPEC_DEBUG=ir (a comma list)
+ * prints the IR after each pass to stderr.
+ */
+import { distance } from "fastest-levenshtein";
+import { UserError } from "../errors.js";
+import type { Graph } from "../ir/types.js";
+import { printIR } from "../ir/print.js";
+import { deadCodeElimination } from "./dead-code.js";
+import { foldActivations } from "./fold-activation.js";
+import { fuseAddLayerNorm } from "./fuse-add-layer-norm.js";
+import { fuseProjections } from "./fuse-projections.js";
+import type { Pass } from "./pass.js";
+import { verifyGraph } from "./verify.js";
+
+export type { Pass, PassContext } from "./pass.js";
+export { lastUses, liveIntervals } from "./liveness.js";
+export { planMemory, ARENA_ALIGNMENT, type MemoryPlan, type BufferSlot } from "./memory-plan.js";
+export { verifyGraph } from "./verify.js";
+
+/** In order: DCE first, so fusion never merges work nobody needs. */
+export const ALL_PASSES: readonly Pass[] = [deadCodeElimination, fuseProjections, foldActivations, fuseAddLayerNorm];
+
+export interface OptimizeOptions {
+  /** "all", "none" or pass names (run in ALL_PASSES order). */
+  passes: "all" | "none" | readonly string[];
+  requestedOutputs: readonly string[];
+}
+
+export function optimize(graph: Graph, options: OptimizeOptions): Graph {
+  const ctx = { requestedOutputs: options.requestedOutputs };
+  const debug = debugFlags().has("ir");
+  let current = graph;
+  for (const pass of selectPasses(options.passes)) {
+    current = pass.run(current, ctx);
+    verifyGraph(current, `pass '${pass.name}'`);
+    if (debug) process.stderr.write(`=== IR after pass '${pass.name}' (${pass.summary}) ===\n${printIR(current)}\n`);
+  }
+  return current;
+}
+
+/** The passes named, in pipeline order; an unknown name is a user error with a suggestion. */
+export function selectPasses(passes: OptimizeOptions["passes"]): Pass[] {
+  if (passes === "all") return [...ALL_PASSES];
+  if (passes === "none") return [];
+  const names = ALL_PASSES.map((p) => p.name);
+  for (const name of passes) {
+    if (names.includes(name)) continue;
+    const closest = names.reduce((best, n) => (distance(n, name) < distance(best, name) ? n : best));
+    throw new UserError(`unknown pass '${name}' (did you mean '${closest}'?); passes: ${names.join(", ")}, or all / none`);
+  }
+  return ALL_PASSES.filter((p) => passes.includes(p.name));
+}
+
+function debugFlags(): Set<string> {
+  return new Set((process.env.CONVSPEC_DEBUG ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+}
