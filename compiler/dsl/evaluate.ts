@@ -1,0 +1,99 @@
+/**
+ * Values of the spec language: constants (`let width = 512`) and the small
+ * arithmetic on them (`intermediate 4 * width`). Constants are file-scoped:
+ * a variant sees its own, not its parent's.
+ */
+import type { SourceLocation } from "../errors.js";
+import type { Expr } from "./ast.js";
+import { suggestion, type DiagnosticSink } from "./diagnostics.js";
+
+export type Value = { type: "number"; value: number } | { type: "string"; value: string } | { type: "word"; value: string };
+
+export interface Located<T> {
+  value: T;
+  loc: SourceLocation;
+}
+
+export type Env = Map<string, Located<Value>>;
+
+function describe(v: Value): string {
+  return v.type === "string" ? JSON.stringify(v.value) : String(v.value);
+}
+
+/** Evaluates `expr`; reports and returns undefined on an error (unknown name, arithmetic on a non-number, / 0). */
+export function evaluate(expr: Expr, env: Env, sink: DiagnosticSink): Value | undefined {
+  switch (expr.kind) {
+    case "number":
+      return Number.isFinite(expr.value) ? { type: "number", value: expr.value } : undefined;
+    case "string":
+      return { type: "string", value: expr.value };
+    case "word":
+      return { type: "word", value: expr.value };
+    case "ref": {
+      const found = env.get(expr.name);
+      if (found) return found.value;
+      sink.error(expr.loc, `unknown name '${expr.name}'${suggestion(expr.name, [...env.keys(), ...VALUE_WORDS])}`);
+      return undefined;
+    }
+    case "negate": {
+      const operand = evaluate(expr.operand, env, sink);
+      if (!operand) return undefined;
+      if (operand.type !== "number") return notNumber(expr.loc, "-", operand, sink);
+      return { type: "number", value: -operand.value };
+    }
+    case "binary": {
+      const left = evaluate(expr.left, env, sink);
+      const right = evaluate(expr.right, env, sink);
+      if (!left || !right) return undefined;
+      if (left.type !== "number") return notNumber(expr.left.loc, expr.op, left, sink);
+      if (right.type !== "number") return notNumber(expr.right.loc, expr.op, right, sink);
+      if (expr.op === "/" && right.value === 0) {
+        sink.error(expr.right.loc, "division by zero");
+        return undefined;
+      }
+      const value = expr.op === "+" ? left.value + right.value : expr.op === "-" ? left.value - right.value : expr.op === "*" ? left.value * right.value : left.value / right.value;
+      return Number.isFinite(value) ? { type: "number", value } : undefined;
+    }
+  }
+}
+
+/** Keywords that are values, suggested when a misspelt one is read as an unknown name. */
+const VALUE_WORDS = ["true", "false", "tied", "untied", "none", "gelu", "gelu_new", "relu", "tanh", "silu"];
+
+function notNumber(loc: SourceLocation, op: string, v: Value, sink: DiagnosticSink): undefined {
+  sink.error(loc, `'${op}' needs numbers, got ${describe(v)}`);
+  return undefined;
+}
+
+/** Reads a field value as a whole number. */
+export function asInteger(field: string, v: Located<Value>, sink: DiagnosticSink): number | undefined {
+  if (v.value.type === "number" && Number.isSafeInteger(v.value.value)) return v.value.value;
+  sink.error(v.loc, `'${field}' expects a whole number, got ${describe(v.value)}`);
+  return undefined;
+}
+
+export function asNumber(field: string, v: Located<Value>, sink: DiagnosticSink): number | undefined {
+  if (v.value.type === "number") return v.value.value;
+  sink.error(v.loc, `'${field}' expects a number, got ${describe(v.value)}`);
+  return undefined;
+}
+
+export function asString(field: string, v: Located<Value>, sink: DiagnosticSink): string | undefined {
+  if (v.value.type === "string") return v.value.value;
+  sink.error(v.loc, `'${field}' expects a string, got ${describe(v.value)}`);
+  return undefined;
+}
+
+/** Reads one of a fixed set of words (e.g. tied/untied/none). */
+export function asWord<W extends string>(field: string, v: Located<Value>, allowed: readonly W[], sink: DiagnosticSink): W | undefined {
+  const text = v.value.type === "word" ? v.value.value : undefined;
+  if (text !== undefined && (allowed as readonly string[]).includes(text)) return text as W;
+  const got = describe(v.value);
+  sink.error(v.loc, `'${field}' expects one of ${allowed.join(", ")}, got ${got}${suggestion(String(v.value.value), allowed)}`);
+  return undefined;
+}
+
+export function asBoolean(field: string, v: Located<Value>, sink: DiagnosticSink): boolean | undefined {
+  const word = asWord(field, v, ["true", "false"] as const, sink);
+  return word === undefined ? undefined : word === "true";
+}
