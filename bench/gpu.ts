@@ -1,0 +1,114 @@
+/**
+ * `npm run bench:gpu`: the WebGPU target (generated WGSL) on conv-bert-base
+ * (specs/conv-bert-base.convspec, backbone only, seeded random weights) at
+ * B1/B8 x L128/L512, with the TensorFlow.js target measured in the same run
+ * beside it. Writes a markdown table to docs/bench-gpu.md.
+ *
+ *   npm run bench:gpu -- [--quick] [--cases b1l128,b8l512] [--reps N] [--no-tfjs] [--no-write]
+ *
+ * Latency: median wall time of executor.run (input upload, one forward,
+ * read-back of last_hidden_state), after one warm-up run that also compiles.
+ * GFLOP/s: the IR's FLOPs (compiler/analysis) over that median.
+ * On a software adapter (Mesa llvmpipe) this measures correctness plumbing,
+ * not GPU speed: use bench/gpu-carry/ on a real GPU.
+ */
+import { renameSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { forwardFlops } from "../compiler/analysis/flops.js";
+import { lowerToIR } from "../compiler/ir/lower.js";
+import type { Graph } from "../compiler/ir/types.js";
+import { loadSpec } from "../compiler/load.js";
+import type { Executor, ModelInputs } from "../runtime/executor.js";
+import { createTfjsExecutor } from "../runtime/tfjs/index.js";
+import { createDevice, createWebGpuExecutor, requestAdapter } from "../runtime/webgpu/index.js";
+import { randomWeights } from "../runtime/weights/index.js";
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 && args[at + 1] ? args[at + 1] : fallback;
+};
+const quick = args.includes("--quick");
+const ALL_CASES = ["b1l128", "b8l128", "b1l512", "b8l512"];
+const cases = option("--cases", quick ? "b1l128" : ALL_CASES.join(",")).split(",");
+const reps = Number(option("--reps", quick ? "1" : "5"));
+
+interface Row {
+  target: string;
+  shape: string;
+  medianMs: number;
+  gflops: number;
+}
+
+function inputsFor(batch: number, seqLen: number, vocab: number): ModelInputs {
+  let seed = 12345;
+  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const n = batch * seqLen;
+  return { batch, seqLen, inputIds: Int32Array.from({ length: n }, () => Math.floor(next() * vocab)), attentionMask: new Float32Array(n).fill(1), tokenTypeIds: new Int32Array(n) };
+}
+
+async function time(executor: Executor, inputs: ModelInputs): Promise<number> {
+  await executor.run(inputs, ["last_hidden_state"]); // warm-up: pipelines, buffers
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const start = performance.now();
+    await executor.run(inputs, ["last_hidden_state"]);
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+async function main(): Promise<void> {
+  const spec = await loadSpec(resolve("specs/conv-bert-base.convspec"));
+  const graph: Graph = lowerToIR({ ...spec, heads: { mlm: null, classifier: null, pooler: false } });
+  process.stderr.write(`conv-bert-base backbone: generating random weights...\n`);
+  const weights = randomWeights(graph, 0);
+  const adapter = await requestAdapter();
+  const adapterName = [adapter.info.vendor, adapter.info.architecture, adapter.info.description].filter(Boolean).join(" ") || "unknown adapter";
+  const targets: [string, () => Promise<Executor>][] = [["wgsl", async () => createWebGpuExecutor(graph, weights, { device: await createDevice() })]];
+  if (!args.includes("--no-tfjs")) targets.push(["tfjs", () => createTfjsExecutor(graph, weights)]);
+
+  const rows: Row[] = [];
+  for (const [target, create] of targets) {
+    const executor = await create();
+    const label = "backend" in executor ? `tfjs (${String((executor as { backend: string }).backend)})` : `wgsl (${adapterName})`;
+    for (const c of cases) {
+      const m = /^b(\d+)l(\d+)$/.exec(c);
+      if (!m) throw new Error(`bad case '${c}' (expected e.g. b1l128)`);
+      const [batch, seqLen] = [Number(m[1]), Number(m[2])];
+      process.stderr.write(`${label} B${batch} L${seqLen}...\n`);
+      const medianMs = await time(executor, inputsFor(batch, seqLen, spec.vocabSize));
+      const flops = forwardFlops(graph, { batch, seqLen }).total;
+      rows.push({ target: label, shape: `B${batch} L${seqLen}`, medianMs, gflops: flops / medianMs / 1e6 });
+    }
+    executor.dispose();
+  }
+
+  const table = render(rows);
+  console.log(table);
+  if (!args.includes("--no-write")) {
+    const doc = resolve("docs/bench-gpu.md");
+    const note =
+      `# WebGPU benchmark: conv-bert-base (backbone)\n\n` +
+      `\`npm run bench:gpu -- ${args.join(" ")}\` on ${new Date().toISOString().slice(0, 10)}, adapter: ${adapterName}; ` +
+      `${reps} timed run(s) after one warm-up, median. Latency includes input upload and read-back of last_hidden_state.\n\n${table}\n\n` +
+      `Ratios compare rows of this one run only. On a software adapter (Mesa llvmpipe here) these numbers show the plumbing works, not GPU speed; ` +
+      `see bench/gpu-carry/ to run the same benchmark on a real GPU.\n`;
+    writeFileSync(`${doc}.tmp`, note);
+    renameSync(`${doc}.tmp`, doc);
+    process.stderr.write(`wrote ${doc}\n`);
+  }
+}
+
+function render(rows: Row[]): string {
+  const wgsl = new Map(rows.filter((r) => r.target.startsWith("wgsl")).map((r) => [r.shape, r.medianMs]));
+  const lines = ["| target | shape | median ms | GFLOP/s | time ÷ wgsl time |", "|---|---|---:|---:|---:|"];
+  for (const r of rows) {
+    const ratio = wgsl.has(r.shape) ? (r.medianMs / wgsl.get(r.shape)!).toFixed(2) + "x" : "";
+    lines.push(`| ${r.target} | ${r.shape} | ${r.medianMs.toFixed(1)} | ${r.gflops.toFixed(2)} | ${r.target.startsWith("wgsl") ? "1.00x" : ratio} |`);
+  }
+  return lines.join("\n");
+}
+
+await main();

@@ -1,0 +1,49 @@
+/**
+ * Depthwise convolution over the sequence axis (the span conv's first half):
+ * `s[b,l,c] = Σ_t w[c,t] x[b, l+t-K/2, c]`, zero outside the sequence and,
+ * with `masked`, at padded positions. One invocation per output element.
+ */
+import { FLAGS } from "../flags.js";
+import type { BindingDecl, Program } from "../program.js";
+import { ShaderHelper } from "../shader-helpers.js";
+
+export const DEPTHWISE_UNIFORMS = ["L", "C", "x_off", "x_stride", "mask_off", "out_off", "out_stride"];
+
+export function depthwiseConvProgram(kernelSize: number, masked: boolean): Program {
+  const WG = FLAGS.elementwiseWorkgroupSize;
+  const bindings: BindingDecl[] = [
+    { name: "x", type: "f32", access: "read" },
+    { name: "w", type: "f32", access: "read" },
+    ...(masked ? [{ name: "mask", type: "f32", access: "read" } as const] : []),
+    { name: "out", type: "f32", access: "read_write" },
+  ];
+  const helper = new ShaderHelper(DEPTHWISE_UNIFORMS, bindings);
+  const pad = Math.floor(kernelSize / 2);
+  const skipMasked = masked ? " && mask[u.mask_off + b * u.L + u32(src)] != 0.0" : "";
+  const body = `
+@compute @workgroup_size(${WG}, 1, 1)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let c = gid.x;
+  let row = gid.y;
+  if (c >= u.C) { return; }
+  let b = row / u.L;
+  let l = i32(row % u.L);
+  var acc = 0.0;
+  for (var t = 0; t < ${kernelSize}; t++) {
+    let src = l + t - ${pad};
+    if (src >= 0 && src < i32(u.L)${skipMasked}) {
+      acc = fma(w[c * ${kernelSize}u + u32(t)], x[u.x_off + (b * u.L + u32(src)) * u.x_stride + c], acc);
+    }
+  }
+  out[u.out_off + row * u.out_stride + c] = acc;
+}`;
+  return {
+    name: "depthwise_conv",
+    cacheKey: `depthwise_conv_k${kernelSize}${masked ? "_masked" : ""}`,
+    workgroupSize: [WG, 1, 1],
+    workgroupStorageBytes: 0,
+    uniforms: DEPTHWISE_UNIFORMS,
+    bindings,
+    getUserCode: () => helper.assemble(body),
+  };
+}

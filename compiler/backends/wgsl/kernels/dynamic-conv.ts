@@ -1,0 +1,57 @@
+/**
+ * The span-based dynamic convolution's second half in one pass: softmax over
+ * the K kernel logits of (position, head), then the weighted sum of the
+ * value projection over the K-neighbourhood. One invocation per output
+ * channel; the K-tap softmax is recomputed per channel (K ~ 9 exps), which is
+ * cheaper than a second dispatch and a [B,L,heads,K] round trip.
+ */
+import { FLAGS } from "../flags.js";
+import type { BindingDecl, Program } from "../program.js";
+import { ShaderHelper } from "../shader-helpers.js";
+
+export const DYNAMIC_CONV_UNIFORMS = ["L", "C", "g_off", "g_stride", "u_off", "u_stride", "mask_off", "out_off", "out_stride"];
+
+export function dynamicConvProgram(headSize: number, kernelSize: number, masked: boolean): Program {
+  const WG = FLAGS.elementwiseWorkgroupSize;
+  const K = kernelSize;
+  const bindings: BindingDecl[] = [
+    { name: "logits", type: "f32", access: "read" },
+    { name: "values", type: "f32", access: "read" },
+    ...(masked ? [{ name: "mask", type: "f32", access: "read" } as const] : []),
+    { name: "out", type: "f32", access: "read_write" },
+  ];
+  const helper = new ShaderHelper(DYNAMIC_CONV_UNIFORMS, bindings);
+  const skipMasked = masked ? " && mask[u.mask_off + b * u.L + u32(src)] != 0.0" : "";
+  const body = `
+@compute @workgroup_size(${WG}, 1, 1)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let c = gid.x;
+  let row = gid.y;
+  if (c >= u.C) { return; }
+  let b = row / u.L;
+  let l = i32(row % u.L);
+  let g = u.g_off + row * u.g_stride + (c / ${headSize}u) * ${K}u;
+  var taps: array<f32, ${K}>;
+  var peak = logits[g];
+  for (var t = 1u; t < ${K}u; t++) { peak = max(peak, logits[g + t]); }
+  var total = 0.0;
+  for (var t = 0u; t < ${K}u; t++) { taps[t] = exp(logits[g + t] - peak); total += taps[t]; }
+  var acc = 0.0;
+  for (var t = 0; t < ${K}; t++) {
+    let src = l + t - ${(K - 1) / 2};
+    if (src >= 0 && src < i32(u.L)${skipMasked}) {
+      acc = fma(taps[t], values[u.u_off + (b * u.L + u32(src)) * u.u_stride + c], acc);
+    }
+  }
+  out[u.out_off + row * u.out_stride + c] = acc / total;
+}`;
+  return {
+    name: "dynamic_conv",
+    cacheKey: `dynamic_conv_d${headSize}_k${K}${masked ? "_masked" : ""}`,
+    workgroupSize: [WG, 1, 1],
+    workgroupStorageBytes: 0,
+    uniforms: DYNAMIC_CONV_UNIFORMS,
+    bindings,
+    getUserCode: () => helper.assemble(body),
+  };
+}

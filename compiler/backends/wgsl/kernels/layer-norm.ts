@@ -1,0 +1,62 @@
+/**
+ * `out = LayerNorm(Σ terms)` over the last axis, one workgroup per row with a
+ * shared-memory tree reduction. With one term it is the plain LayerNorm; with
+ * two the residual add + LayerNorm; with a word gather + positions + a
+ * token-type gather it is the whole embeddings block in one pass.
+ * Mean and variance are two passes (no E[x²]-E[x]² cancellation: eps is 1e-12).
+ */
+import { FLAGS } from "../flags.js";
+import type { Program } from "../program.js";
+import { ShaderHelper } from "../shader-helpers.js";
+import { termCombine, termDecls, termRowStatements, termsKey, type TermMode } from "./terms.js";
+
+export function layerNormProgram(modes: readonly TermMode[], eps: number): Program {
+  const WG = FLAGS.rowWorkgroupSize;
+  const terms = termDecls(modes);
+  const uniforms = ["L", "C", "out_off", "out_stride", ...terms.uniforms];
+  const bindings = [
+    ...terms.bindings,
+    { name: "gamma", type: "f32", access: "read" } as const,
+    { name: "beta", type: "f32", access: "read" } as const,
+    { name: "out", type: "f32", access: "read_write" } as const,
+  ];
+  const helper = new ShaderHelper(uniforms, bindings);
+  const value = termCombine(modes.length, "add", "c");
+  const body = `
+var<workgroup> partial: array<f32, ${WG}>;
+
+fn reduce_sum(li: u32, x: f32) -> f32 {
+  partial[li] = x;
+  workgroupBarrier();
+  // Every invocation sums the ${WG} partials itself: one barrier instead of log2(${WG}),
+  // and no in-place tree (Mesa llvmpipe miscompiles that pattern behind Dawn's GL backend).
+  var total = 0.0;
+  for (var i = 0u; i < ${WG}u; i++) { total += partial[i]; }
+  workgroupBarrier();
+  return total;
+}
+
+@compute @workgroup_size(${WG}, 1, 1)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let row = wg.x;
+${termRowStatements(modes)}
+  var sum = 0.0;
+  for (var c = li; c < u.C; c += ${WG}u) { sum += ${value}; }
+  let mean = reduce_sum(li, sum) / f32(u.C);
+  var sq = 0.0;
+  for (var c = li; c < u.C; c += ${WG}u) { let d = ${value} - mean; sq += d * d; }
+  let inv = 1.0 / sqrt(reduce_sum(li, sq) / f32(u.C) + ${eps.toExponential()});
+  for (var c = li; c < u.C; c += ${WG}u) {
+    out[u.out_off + row * u.out_stride + c] = (${value} - mean) * inv * gamma[c] + beta[c];
+  }
+}`;
+  return {
+    name: "layer_norm",
+    cacheKey: `layer_norm_${termsKey(modes)}_eps${eps.toExponential()}`,
+    workgroupSize: [WG, 1, 1],
+    workgroupStorageBytes: WG * 4,
+    uniforms,
+    bindings,
+    getUserCode: () => helper.assemble(body),
+  };
+}

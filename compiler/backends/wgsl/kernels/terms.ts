@@ -1,0 +1,43 @@
+/**
+ * Operands of the row-wise kernels (elementwise, LayerNorm). A term reads
+ * element (row, c) of a tensor view; which row depends on its mode, which is
+ * how gather, positions and [L,E] broadcasting fuse into their consumer:
+ * - "row": the output row itself;
+ * - "pos": row % L (position embeddings, a [L,E] operand broadcast over B);
+ * - "gather": the row named by an i32 id tensor (embedding lookup).
+ */
+import type { BindingDecl } from "../program.js";
+
+export type TermMode = "row" | "pos" | "gather";
+
+/** Binding and uniform declarations for terms t0..tn. */
+export function termDecls(modes: readonly TermMode[]): { bindings: BindingDecl[]; uniforms: string[] } {
+  const bindings: BindingDecl[] = [];
+  const uniforms: string[] = [];
+  modes.forEach((mode, i) => {
+    bindings.push({ name: `t${i}`, type: "f32", access: "read" });
+    uniforms.push(`t${i}_off`, `t${i}_stride`);
+    if (mode === "gather") {
+      bindings.push({ name: `ids${i}`, type: "i32", access: "read" });
+      uniforms.push(`t${i}_ids_off`);
+    }
+  });
+  return { bindings, uniforms };
+}
+
+/** WGSL statements computing each term's source row into `src<i>` (needs `row` and `u.L`). */
+export function termRowStatements(modes: readonly TermMode[]): string {
+  return modes
+    .map((mode, i) => {
+      const index = mode === "row" ? "row" : mode === "pos" ? "row % u.L" : `u32(ids${i}[u.t${i}_ids_off + row])`;
+      return `  let src${i} = u.t${i}_off + (${index}) * u.t${i}_stride;`;
+    })
+    .join("\n");
+}
+
+/** WGSL expression combining the terms' element `c` with `op`. */
+export function termCombine(count: number, op: "add" | "mul", c: string): string {
+  return Array.from({ length: count }, (_, i) => `t${i}[src${i} + ${c}]`).join(op === "add" ? " + " : " * ");
+}
+
+export const termsKey = (modes: readonly TermMode[]): string => modes.map((m) => m[0]).join("");

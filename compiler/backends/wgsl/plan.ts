@@ -1,0 +1,84 @@
+/**
+ * The compiled program: plain JSON (it is `plan.json` in a bundle), enough
+ * to run the model on any GPUDevice with no compiler around. Every size that
+ * depends on B or L is a `SizeExpr` evaluated at run time.
+ */
+import type { Dim, InputName } from "../../ir/types.js";
+import type { GridDim, SizeExpr } from "./program.js";
+
+export const PLAN_FORMAT = "convspec-wgsl/1" as const;
+
+/** Where a binding's data lives: an intermediate slot, an uploaded weight buffer, or an input. */
+export type BufferRef = { kind: "slot"; index: number } | { kind: "weight"; name: string } | { kind: "input"; name: InputName };
+
+/**
+ * A device-side weight buffer assembled from checkpoint tensors at upload:
+ * `transpose` = null copies the tensor to `dstOffset`; otherwise the HF
+ * `[rows=out, cols=in]` tensor lands transposed: dst[dstOffset + i*dstRowStride + j] = src[j*cols + i].
+ */
+export interface WeightPiece {
+  param: string;
+  dstOffset: number;
+  transpose: { rows: number; cols: number; dstRowStride: number } | null;
+}
+
+export interface WeightBuffer {
+  name: string;
+  elements: number;
+  pieces: WeightPiece[];
+}
+
+export interface KernelSource {
+  name: string;
+  code: string;
+  workgroupSize: [number, number, number];
+  /** Storage bindings the kernel declares (binding 0, the uniforms, not counted). */
+  storageBindings: number;
+  /** Bytes of var<workgroup> memory, for the adapter-limit check. */
+  workgroupStorageBytes: number;
+}
+
+export interface PlanDispatch {
+  kernel: string;
+  /** The IR ops this dispatch computes, for profiles and errors. */
+  ops: string[];
+  /** Storage bindings 1..n in order. */
+  bindings: BufferRef[];
+  /** Uniform values, in the kernel's struct order (all u32). */
+  uniforms: SizeExpr[];
+  grid: [GridDim, GridDim, GridDim];
+}
+
+export interface PlanOutput {
+  buffer: BufferRef;
+  /** Element offset, row stride and row count of the view holding the output. */
+  offset: number;
+  rowStride: SizeExpr;
+  rows: SizeExpr;
+  cols: number;
+  shape: Dim[];
+}
+
+export interface PlanSlot {
+  /** Element counts of every tensor placed in the slot; its size is their maximum. */
+  sizes: SizeExpr[];
+}
+
+export interface MemoryReport {
+  reference: { B: number; L: number };
+  /** Bytes of all slots (the reused arena) at the reference shape. */
+  arenaBytes: number;
+  /** Bytes if every intermediate had its own buffer. */
+  intermediateBytes: number;
+}
+
+export interface WgslProgramPlan {
+  format: typeof PLAN_FORMAT;
+  model: string;
+  kernels: KernelSource[];
+  weights: WeightBuffer[];
+  slots: PlanSlot[];
+  dispatches: PlanDispatch[];
+  outputs: Record<string, PlanOutput>;
+  memory: MemoryReport;
+}

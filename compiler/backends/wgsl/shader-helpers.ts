@@ -1,0 +1,67 @@
+/**
+ * Assembles a kernel's WGSL the way onnxruntime-web's ShaderHelper does: the
+ * uniform struct, the bindings, and only the utility functions the body asks
+ * for (an unused erf would still be compiled by every driver).
+ */
+import type { Activation } from "../../spec/model-spec.js";
+import type { BindingDecl } from "./program.js";
+
+/** HF's additive attention-mask value, torch.finfo(float32).min. */
+export const MASKED_SCORE_WGSL = "-3.4028234663852886e38";
+
+const HELPERS = {
+  // Abramowitz–Stegun 7.1.26: |error| < 1.5e-7, far inside the 1e-3 budget.
+  erf: `fn erf_approx(x: f32) -> f32 {
+  let a = abs(x);
+  let t = 1.0 / (1.0 + 0.3275911 * a);
+  let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  return sign(x) * (1.0 - poly * exp(-a * a));
+}`,
+  // tanh through exp overflows to inf/inf = NaN on some drivers for large |x|: clamp first.
+  tanh: `fn tanh_safe(x: f32) -> f32 {
+  return tanh(clamp(x, -15.0, 15.0));
+}`,
+} as const;
+
+type HelperName = keyof typeof HELPERS;
+
+export class ShaderHelper {
+  private readonly used = new Set<HelperName>();
+
+  constructor(
+    private readonly uniforms: readonly string[],
+    private readonly bindings: readonly BindingDecl[],
+  ) {}
+
+  /** WGSL expression applying `fn` to `x`, pulling in the helpers it needs. */
+  activation(fn: Activation | "none", x: string): string {
+    switch (fn) {
+      case "none":
+        return x;
+      case "gelu":
+        this.used.add("erf");
+        return `(0.5 * ${x} * (1.0 + erf_approx(${x} * 0.7071067811865476)))`;
+      case "gelu_new":
+        this.used.add("tanh");
+        return `(0.5 * ${x} * (1.0 + tanh_safe(0.7978845608028654 * (${x} + 0.044715 * ${x} * ${x} * ${x}))))`;
+      case "relu":
+        return `max(${x}, 0.0)`;
+      case "tanh":
+        this.used.add("tanh");
+        return `tanh_safe(${x})`;
+      case "silu":
+        return `(${x} / (1.0 + exp(-${x})))`;
+    }
+  }
+
+  /** The full module: uniform struct, bindings, helpers, then the body. */
+  assemble(body: string): string {
+    const struct = `struct Uniforms {\n${this.uniforms.map((u) => `  ${u}: u32,`).join("\n")}\n};\n@group(0) @binding(0) var<uniform> u: Uniforms;`;
+    const bindings = this.bindings.map((b, i) => {
+      const element = b.type === "vec4f" ? "vec4<f32>" : b.type;
+      return `@group(0) @binding(${i + 1}) var<storage, ${b.access}> ${b.name}: array<${element}>;`;
+    });
+    const helpers = [...this.used].sort().map((h) => HELPERS[h]);
+    return [struct, ...bindings, ...helpers, body.trim()].join("\n\n") + "\n";
+  }
+}

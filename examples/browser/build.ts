@@ -1,0 +1,31 @@
+/**
+ * Builds the browser demo: the golden tiny-mixed model compiled to a WGSL
+ * bundle (`<out>/model/`) and the page script bundled with esbuild
+ * (`<out>/main.js`). Usage: node bin/run-ts.mjs examples/browser/build.ts [outDir]
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { writeWgslBundle } from "../../compiler/backends/wgsl/index.js";
+import { lowerToIR } from "../../compiler/ir/lower.js";
+import { optimize } from "../../compiler/passes/index.js";
+import { importHfConfig } from "../../compiler/spec/hf-config.js";
+import { readSafetensors, specWithCheckpointHeads } from "../../runtime/weights/index.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export async function buildBrowserDemo(outDir: string, goldenCase: string): Promise<void> {
+  const config = JSON.parse(readFileSync(join(goldenCase, "config.json"), "utf8")) as Record<string, unknown>;
+  const { spec } = importHfConfig(config, "golden");
+  const graph = lowerToIR(specWithCheckpointHeads(spec, readSafetensors(join(goldenCase, "model.safetensors"))));
+  const outputs = Object.keys(graph.outputs).filter((o) => !o.startsWith("debug."));
+  writeWgslBundle(optimize(graph, { passes: "all", requestedOutputs: outputs }), join(outDir, "model"), { outputs });
+  await build({ entryPoints: [join(here, "main.ts")], bundle: true, format: "esm", target: "es2022", outfile: join(outDir, "main.js"), logLevel: "warning" });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const out = resolve(process.argv[2] ?? join(here, "dist"));
+  await buildBrowserDemo(out, resolve(here, "../../../shared/golden/tiny-mixed"));
+  console.log(`built ${out}; serve examples/browser/ with ../shared/golden linked as golden/ and open index.html`);
+}

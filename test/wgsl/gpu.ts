@@ -1,0 +1,11 @@
+/** One Dawn device shared by a test file, and the skip condition for machines with no adapter at all. */
+import { createDevice, hasWebGpuAdapter } from "../../runtime/webgpu/index.js";
+
+export const noAdapter = !(await hasWebGpuAdapter());
+export const NO_ADAPTER_REASON = "no WebGPU adapter here (install Mesa: libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri)";
+
+let device: Promise<GPUDevice> | null = null;
+export function sharedDevice(): Promise<GPUDevice> {
+  device ??= createDevice();
+  return device;
+}
