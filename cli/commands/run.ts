@@ -1,12 +1,161 @@
+/**
+ * `convspec run`: a model (.convspec, JSON spec or HF config.json), weights
+ * (a safetensors checkpoint, or seeded random ones) and inputs (inputs.json,
+ * or --text with a vocabulary) -> one forward pass on a target -> every
+ * contract output in a safetensors file, and/or the [MASK] predictions.
+ */
 import type { Command } from "commander";
+import { readFileSync } from "node:fs";
 import { UserError } from "../../compiler/errors.js";
+import { lowerToIR } from "../../compiler/ir/lower.js";
+import type { Graph } from "../../compiler/ir/types.js";
+import { loadSpec } from "../../compiler/load.js";
+import { optimize } from "../../compiler/passes/index.js";
+import { isHfConfig } from "../../compiler/spec/hf-config.js";
+import type { ModelSpec } from "../../compiler/spec/model-spec.js";
+import type { Executor, ModelInputs, WeightMap } from "../../runtime/executor.js";
+import { inputsFromJson, limitsOf, readInputsJson } from "../../runtime/inputs.js";
+import { createTfjsExecutor, TFJS_BACKENDS, type TfjsBackendName } from "../../runtime/tfjs/index.js";
+import { loadTokenizer, predictMasks } from "../../runtime/tokenizer/index.js";
+import {
+  randomWeights, readSafetensors, specWithCheckpointHeads, unusedCheckpointKeys, weightsFromSafetensors, writeSafetensors,
+  type SafetensorsFile,
+} from "../../runtime/weights/index.js";
 
-// Placeholder until its issue lands: registered so --help lists it.
+interface RunOptions {
+  weights?: string;
+  inputs?: string;
+  text?: string;
+  vocab?: string;
+  topK: string;
+  target: string;
+  backend?: string;
+  opt: string;
+  output?: string;
+  seed: string;
+}
+
 export function registerRun(program: Command): void {
   program
     .command("run")
-    .description("(not available yet)")
-    .action(() => {
-      throw new UserError("'run' is not available yet");
+    .description("run one forward pass and write every output (last_hidden_state, hidden_states.*, heads) as safetensors")
+    .argument("<model>", ".convspec, JSON spec or Hugging Face config.json")
+    .option("--weights <file>", "safetensors checkpoint (HF names, `convbert.` prefix optional); default: seeded random weights")
+    .option("--inputs <file>", 'inputs.json: {"input_ids": [[...]], "attention_mask"?: [[...]], "token_type_ids"?: [[...]]}')
+    .option("--text <text>", "text to tokenise (BERT uncased WordPiece); prints the top-k predictions per [MASK]")
+    .option("--vocab <file>", "vocab.txt or tokenizer.json, for --text")
+    .option("--top-k <k>", "predictions printed per [MASK]", "5")
+    .option("--target <target>", "tfjs or wgsl", "tfjs")
+    .option("--backend <name>", `tfjs backend: ${TFJS_BACKENDS.join(", ")} (default: the first that loads)`)
+    .option("--opt <passes>", "all, none, or a comma list of passes", "all")
+    .option("--output <file>", "safetensors file for the outputs (float32)")
+    .option("--seed <n>", "seed of the random weights when --weights is absent", "0")
+    .action(async (model: string, opts: RunOptions) => {
+      await runCommand(model, opts);
     });
+}
+
+async function runCommand(modelPath: string, opts: RunOptions): Promise<void> {
+  if ((opts.inputs === undefined) === (opts.text === undefined)) throw new UserError("give exactly one of --inputs FILE.json and --text TEXT");
+  if (opts.text !== undefined && opts.vocab === undefined) throw new UserError("--text needs --vocab vocab.txt|tokenizer.json");
+  if (opts.text === undefined && opts.output === undefined) throw new UserError("--output FILE.safetensors is required with --inputs");
+  if (opts.target !== "tfjs" && opts.target !== "wgsl") throw new UserError(`unknown --target '${opts.target}' (expected tfjs or wgsl)`);
+  const backend = parseBackend(opts.backend);
+  const topK = positiveInt(opts.topK, "--top-k");
+  const seed = Number(opts.seed);
+  if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got '${opts.seed}'`);
+
+  let spec = await loadSpec(modelPath);
+  const checkpoint = opts.weights === undefined ? null : timed(`reading ${opts.weights}`, () => readSafetensors(opts.weights!));
+  if (checkpoint && isConfigJson(modelPath)) spec = specWithCheckpointHeads(spec, checkpoint);
+  if (opts.text !== undefined && !spec.heads.mlm) throw new UserError(`--text needs a masked-LM head, and model '${spec.name}' has none`);
+  const graph = lowerToIR(spec);
+  const weights = checkpoint ? checkpointWeights(graph, checkpoint) : timed(`random weights (seed ${seed})`, () => randomWeights(graph, seed));
+
+  const tokenizer = opts.text === undefined ? null : loadTokenizer(opts.vocab!);
+  const encoded = tokenizer?.encode(opts.text!);
+  const inputs: ModelInputs = encoded
+    ? inputsFromJson({ input_ids: [encoded.ids] }, limitsOf(graph), `--text (tokenised by ${opts.vocab})`)
+    : readInputsJson(opts.inputs!, graph);
+
+  const outputs = contractOutputs(graph, opts.output !== undefined);
+  const passes = opts.opt === "all" || opts.opt === "none" ? opts.opt : opts.opt.split(",").map((s) => s.trim()).filter(Boolean);
+  const optimized = optimize(graph, { passes, requestedOutputs: outputs });
+  const executor = await createExecutor(opts.target, optimized, weights, backend);
+  try {
+    const result = await timedAsync(`forward pass (B=${inputs.batch}, L=${inputs.seqLen})`, () => executor.run(inputs, outputs));
+    if (opts.output !== undefined) {
+      writeSafetensors(opts.output, result, { generator: "convspec run", model: spec.name, target: opts.target });
+    }
+    if (tokenizer && encoded) {
+      for (const { position, candidates } of predictMasks(result.mlm_logits, encoded.ids, tokenizer.maskId, topK)) {
+        const list = candidates.map((c) => `${tokenizer.token(c.id)} (${c.probability.toFixed(3)})`).join(", ");
+        process.stdout.write(`[MASK] at ${position}: ${list}\n`);
+      }
+    }
+  } finally {
+    executor.dispose();
+  }
+}
+
+/** Every output the contract names: hidden states and heads, not the debug intermediates. */
+function contractOutputs(graph: Graph, all: boolean): string[] {
+  if (!all) return ["mlm_logits"];
+  return Object.keys(graph.outputs).filter((name) => !name.startsWith("debug."));
+}
+
+function isConfigJson(path: string): boolean {
+  if (!path.endsWith(".json")) return false;
+  try {
+    return isHfConfig(JSON.parse(readFileSync(path, "utf8")));
+  } catch {
+    return false; // loadSpec already read it; a parse error would have been reported there
+  }
+}
+
+function checkpointWeights(graph: Graph, checkpoint: SafetensorsFile): WeightMap {
+  const weights = weightsFromSafetensors(graph, checkpoint);
+  const unused = unusedCheckpointKeys(graph, checkpoint);
+  if (unused.length > 0 && process.stderr.isTTY) {
+    process.stderr.write(`note: ${unused.length} checkpoint tensors unused by this model (e.g. ${unused.slice(0, 3).join(", ")})\n`);
+  }
+  return weights;
+}
+
+async function createExecutor(target: string, graph: Graph, weights: WeightMap, backend?: TfjsBackendName): Promise<Executor> {
+  if (target === "tfjs") return timedAsync("laying out weights", () => createTfjsExecutor(graph, weights, { backend }));
+  // Loaded only for this target, so the tfjs path never touches WebGPU.
+  const { createWebGpuExecutor } = await import("../../runtime/webgpu/index.js");
+  return timedAsync("compiling WGSL kernels", () => createWebGpuExecutor(graph, weights, {}));
+}
+
+function parseBackend(name: string | undefined): TfjsBackendName | undefined {
+  if (name === undefined) return undefined;
+  if (!(TFJS_BACKENDS as readonly string[]).includes(name)) throw new UserError(`unknown --backend '${name}' (expected ${TFJS_BACKENDS.join(", ")})`);
+  return name as TfjsBackendName;
+}
+
+function positiveInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`${flag} must be a positive integer, got '${text}'`);
+  return n;
+}
+
+/** Progress on a terminal (stderr): long steps say what they do and how long they took. */
+function timed<T>(what: string, work: () => T): T {
+  if (!process.stderr.isTTY) return work();
+  process.stderr.write(`${what}...`);
+  const start = performance.now();
+  const result = work();
+  process.stderr.write(` ${((performance.now() - start) / 1000).toFixed(2)} s\n`);
+  return result;
+}
+
+async function timedAsync<T>(what: string, work: () => Promise<T>): Promise<T> {
+  if (!process.stderr.isTTY) return work();
+  process.stderr.write(`${what}...`);
+  const start = performance.now();
+  const result = await work();
+  process.stderr.write(` ${((performance.now() - start) / 1000).toFixed(2)} s\n`);
+  return result;
 }

@@ -1,0 +1,63 @@
+/**
+ * IR -> TensorFlow.js plan: the ops a request needs, in order, each with the
+ * values that die after it (so the runtime frees every intermediate at its
+ * last use), plus the weight layouts to build once at load time.
+ *
+ * The plan is pure data; `runtime/tfjs` executes it with the op table in
+ * `ops/index.ts`. Dead-op removal here only drops ops no requested output
+ * reads; the IR passes do the real optimisation before this.
+ */
+import type { Graph, Op } from "../../ir/types.js";
+import { resolveOutputs } from "../../passes/graph-utils.js";
+import { lastUses } from "../../passes/liveness.js";
+import { weightLayouts, type WeightLayout } from "./weight-layout.js";
+
+export interface PlanStep {
+  op: Op;
+  /** Values read for the last time by this step (or produced and never read): dispose right after it. */
+  frees: string[];
+}
+
+export interface TfjsPlan {
+  graph: Graph;
+  /** Requested output name -> value id. */
+  outputs: Record<string, string>;
+  steps: PlanStep[];
+  /** Graph inputs the steps read (others need not be uploaded). */
+  inputs: string[];
+  /** Built once when an executor loads its weights. */
+  weights: WeightLayout[];
+}
+
+export function buildTfjsPlan(graph: Graph, requestedOutputs: readonly string[] = Object.keys(graph.outputs)): TfjsPlan {
+  const ids = resolveOutputs(graph, requestedOutputs);
+  const outputs = Object.fromEntries(requestedOutputs.map((name, i) => [name, ids[i]]));
+  const ops = neededOps(graph.ops, new Set(Object.values(outputs)));
+  // Each value dies after the op that reads it last; requested outputs live past the last op.
+  const frees: string[][] = ops.map(() => []);
+  for (const [id, last] of lastUses({ ...graph, ops }, Object.keys(outputs))) {
+    if (last < ops.length) frees[last].push(id);
+  }
+  const inputIds = new Set(Object.keys(graph.inputs));
+  const inputs = [...new Set(ops.flatMap((op) => op.inputs.filter((id) => inputIds.has(id))))];
+  return {
+    graph,
+    outputs,
+    steps: ops.map((op, i) => ({ op, frees: frees[i] })),
+    inputs,
+    weights: weightLayouts(graph),
+  };
+}
+
+/** Ops that some requested value depends on, in their original (topological) order. */
+function neededOps(ops: readonly Op[], wanted: Set<string>): Op[] {
+  const live = new Set(wanted);
+  const needed: Op[] = [];
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const op = ops[i];
+    if (!op.outputs.some((id) => live.has(id))) continue;
+    needed.push(op);
+    for (const id of op.inputs) live.add(id);
+  }
+  return needed.reverse();
+}

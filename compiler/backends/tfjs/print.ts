@@ -1,0 +1,66 @@
+/**
+ * Text form of a tfjs plan: the load-time weight layouts, then one line per
+ * step with the tfjs kernels it runs and the values freed after it.
+ * Printed by `convspec compile --target tfjs`, and by the tfjs executor for
+ * each plan it builds when CONVSPEC_DEBUG has `plan`.
+ */
+import type { Op } from "../../ir/types.js";
+import type { TfjsPlan } from "./plan.js";
+import type { WeightLayout } from "./weight-layout.js";
+
+export function printTfjsPlan(plan: TfjsPlan): string {
+  const lines = [`tfjs plan "${plan.graph.name}": ${plan.steps.length} steps, ${plan.weights.length} laid-out weights`];
+  lines.push("weights (laid out once at load):");
+  for (const layout of plan.weights) lines.push(`  ${describeLayout(layout)}`);
+  lines.push(`inputs: ${plan.inputs.join(", ")}`);
+  lines.push("steps:");
+  plan.steps.forEach((step, i) => {
+    const free = step.frees.length > 0 ? `   free ${step.frees.join(", ")}` : "";
+    lines.push(`  ${String(i).padStart(3)} ${step.op.outputs.join(", ")} = ${describeKernels(step.op)}(${step.op.inputs.join(", ")})${free}`);
+  });
+  lines.push("outputs:");
+  for (const [name, id] of Object.entries(plan.outputs)) lines.push(`  ${name} = ${id}`);
+  return lines.join("\n");
+}
+
+function describeLayout(layout: WeightLayout): string {
+  switch (layout.kind) {
+    case "as_is":
+      return `${layout.name}: as is`;
+    case "linear_kernel": {
+      const { groups, inFeatures } = layout;
+      const total = layout.outFeatures.reduce((a, b) => a + b, 0);
+      const how = groups === 1 ? `concat [out,in] + transpose -> [${inFeatures},${total}]` : `concat groups -> [${groups},${inFeatures / groups},${total / groups}]`;
+      return `${layout.name}: ${layout.sources.join(" | ")}: ${how}`;
+    }
+    case "linear_bias":
+      return `${layout.name}: ${layout.sources.map((s) => s ?? "zeros").join(" | ")}: concat`;
+    case "depthwise_filter":
+      return `${layout.name}: ${layout.source}: [H,1,K] -> [1,${layout.kernelSize},H,1]`;
+  }
+}
+
+/** The tfjs kernels an op lowers to (see ops/). */
+function describeKernels(op: Op): string {
+  switch (op.kind) {
+    case "linear": {
+      const mm = op.groups === 1 ? "fused.matMul+bias" : `batchMatMul[G=${op.groups}]+bias`;
+      const act = op.activation === "none" ? "" : `+${op.activation}`;
+      const split = op.segments.length > 1 ? `->split${op.segments.length}` : "";
+      return `linear:${mm}${act}${split}`;
+    }
+    case "attention":
+      return `attention:matMul+mask+softmax+matMul[heads=${op.heads}]`;
+    case "dynamic_conv":
+      return `dynamic_conv:pad+gather(unfold K=${op.kernelSize})+softmax+mul+sum`;
+    case "depthwise_conv":
+      return `depthwise_conv:depthwiseConv2d(K=${op.kernelSize})`;
+    case "layer_norm":
+    case "add_layer_norm":
+      return `${op.kind}:mean+sub+square+mean+rsqrt+mul+add`;
+    case "activation":
+      return `activation:${op.fn}`;
+    default:
+      return op.kind;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * `inputs.json` -> ModelInputs, validated against the model:
+ * `{"input_ids": [[...]], "attention_mask": [[...]], "token_type_ids": [[...]]}`.
+ * The last two are optional (all ones / all zeros). Every mistake names the
+ * file, the field and the offending row/column, because a bad id silently
+ * gathering a wrong embedding row is far worse than an error.
+ */
+import { readFileSync } from "node:fs";
+import { UserError } from "../compiler/errors.js";
+import type { Graph } from "../compiler/ir/types.js";
+import type { ModelInputs } from "./executor.js";
+
+/** The limits an input batch must respect: from the model spec. */
+export interface InputLimits {
+  vocabSize: number;
+  typeVocabSize: number;
+  maxPositions: number;
+}
+
+export function readInputsJson(path: string, graph: Graph): ModelInputs {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new UserError(`cannot read inputs file ${path}: ${(e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`${path}: not valid JSON: ${(e as Error).message}`);
+  }
+  return inputsFromJson(json, limitsOf(graph), path);
+}
+
+export function limitsOf(graph: Graph): InputLimits {
+  const { vocabSize, typeVocabSize, maxPositions } = graph.spec;
+  return { vocabSize, typeVocabSize, maxPositions };
+}
+
+/** Validates a parsed inputs object; `source` names it in errors. */
+export function inputsFromJson(json: unknown, limits: InputLimits, source: string): ModelInputs {
+  const fail = (what: string): never => {
+    throw new UserError(`${source}: ${what}`);
+  };
+  if (typeof json !== "object" || json === null || Array.isArray(json)) fail("expected an object with 'input_ids'");
+  const fields = json as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if (!["input_ids", "attention_mask", "token_type_ids"].includes(key)) {
+      fail(`unknown field '${key}' (expected input_ids, attention_mask, token_type_ids)`);
+    }
+  }
+  if (fields.input_ids === undefined) fail("missing 'input_ids'");
+  const ids = matrix(fields.input_ids, "input_ids", undefined, fail);
+  const batch = ids.length;
+  const seqLen = ids[0].length;
+  if (seqLen > limits.maxPositions) {
+    fail(`sequence length ${seqLen} exceeds the model's max_position_embeddings (${limits.maxPositions})`);
+  }
+  const mask = fields.attention_mask === undefined ? null : matrix(fields.attention_mask, "attention_mask", [batch, seqLen], fail);
+  const types = fields.token_type_ids === undefined ? null : matrix(fields.token_type_ids, "token_type_ids", [batch, seqLen], fail);
+
+  const inputs: ModelInputs = {
+    batch,
+    seqLen,
+    inputIds: new Int32Array(batch * seqLen),
+    attentionMask: new Float32Array(batch * seqLen).fill(1),
+    tokenTypeIds: new Int32Array(batch * seqLen),
+  };
+  for (let b = 0; b < batch; b++) {
+    for (let l = 0; l < seqLen; l++) {
+      const at = `[${b}][${l}]`;
+      const i = b * seqLen + l;
+      inputs.inputIds[i] = inRange(ids[b][l], limits.vocabSize, `input_ids${at}`, "vocab_size", fail);
+      if (types) inputs.tokenTypeIds[i] = inRange(types[b][l], limits.typeVocabSize, `token_type_ids${at}`, "type_vocab_size", fail);
+      if (mask) {
+        const m = mask[b][l];
+        if (m !== 0 && m !== 1) fail(`attention_mask${at} is ${m}; expected 0 or 1`);
+        inputs.attentionMask[i] = m;
+      }
+    }
+  }
+  return inputs;
+}
+
+function matrix(value: unknown, name: string, shape: [number, number] | undefined, fail: (what: string) => never): number[][] {
+  if (!Array.isArray(value) || value.length === 0) fail(`'${name}' must be a non-empty list of rows ([batch][seq_len])`);
+  const rows = value as unknown[];
+  const width = shape ? shape[1] : Array.isArray(rows[0]) ? rows[0].length : -1;
+  if (shape && rows.length !== shape[0]) fail(`'${name}' has ${rows.length} rows but input_ids has ${shape[0]}`);
+  rows.forEach((row, b) => {
+    if (!Array.isArray(row)) fail(`'${name}'[${b}] is not a list`);
+    const cells = row as unknown[];
+    if (cells.length === 0) fail(`'${name}'[${b}] is empty`);
+    if (cells.length !== width) {
+      fail(`'${name}' is not rectangular: row ${b} has ${cells.length} entries, expected ${width}${shape ? " (as input_ids)" : ""}`);
+    }
+    cells.forEach((cell, l) => {
+      if (typeof cell !== "number" || !Number.isInteger(cell)) fail(`'${name}'[${b}][${l}] is ${JSON.stringify(cell)}; expected an integer`);
+    });
+  });
+  return rows as number[][];
+}
+
+function inRange(value: number, size: number, where: string, limitName: string, fail: (what: string) => never): number {
+  if (value < 0 || value >= size) fail(`${where} is ${value}, outside 0..${size - 1} (${limitName} ${size})`);
+  return value;
+}

@@ -1,0 +1,2 @@
+export { createTfjsExecutor, type TfjsExecutor, type TfjsExecutorOptions } from "./executor.js";
+export { selectBackend, useBackend, TFJS_BACKENDS, type TfjsBackendName } from "./backend.js";
