@@ -25,7 +25,7 @@ export function describeSpec(spec: ModelSpec): string {
 export function registerCheck(program: Command): void {
   program
     .command("check")
-    .description("Check spec files (.convspec, convspec JSON, HF config.json): one ok line per valid file, every error of the others; exit 1 if any is invalid")
+    .description("check spec files (.convspec, convspec JSON, HF config.json): one ok line per valid file, every error of the others; exit 1 if any is invalid")
     .argument("<files...>", "spec files to check")
     .action(async (files: string[]) => {
       let failed = 0;

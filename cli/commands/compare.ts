@@ -26,7 +26,7 @@ const PART_LABELS: Record<Part, string> = {
 export function registerCompare(program: Command): void {
   program
     .command("compare")
-    .description("Compare models side by side: parameters, FLOPs of one forward at each sequence length, activation memory, per-part shares, ratio to the first")
+    .description("compare models side by side: parameters, FLOPs of one forward at each sequence length, activation memory, per-part shares, ratio to the first")
     .argument("<specs...>", "spec files (.convspec, convspec JSON, HF config.json); the first is the baseline")
     .option("--batch <B>", "batch size for FLOPs and memory", "1")
     .option("--seq <L[,L...]>", "sequence lengths, comma separated", "128,512")

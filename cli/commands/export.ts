@@ -20,7 +20,7 @@ export function writeTextAtomic(path: string, text: string): void {
 export function registerExport(program: Command): void {
   program
     .command("export")
-    .description("Write a spec as a resolved convspec JSON spec (--format json) or a Hugging Face ConvBERT config.json (--format hf)")
+    .description("write a spec as a resolved convspec JSON spec (--format json) or a Hugging Face ConvBERT config.json (--format hf)")
     .argument("<spec>", "a .convspec file, a convspec JSON spec or an HF config.json")
     .option("-f, --format <format>", "json (resolved ModelSpec) or hf (Hugging Face ConvBERT config.json)", "json")
     .option("-o, --output <file>", "write here instead of standard output")

@@ -6,7 +6,7 @@ import { writeTextAtomic } from "./export.js";
 export function registerImportHf(program: Command): void {
   program
     .command("import-hf")
-    .description("Turn a Hugging Face ConvBERT config.json into a readable .convspec spec")
+    .description("turn a Hugging Face ConvBERT config.json into a readable .convspec spec")
     .argument("<config>", "a Hugging Face ConvBERT config.json")
     .option("-o, --output <file>", "write the .convspec here instead of standard output")
     .action(async (configPath: string, options: { output?: string }) => {

@@ -54,6 +54,18 @@ export class ShaderHelper {
     }
   }
 
+  /**
+   * Entry point of a kernel with one invocation per (row, channel): rows are
+   * flattened (b, l) positions on y, channels on x; out-of-range channels return.
+   */
+  static perChannelEntry(workgroupSize: number): string {
+    return `@compute @workgroup_size(${workgroupSize}, 1, 1)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let c = gid.x;
+  let row = gid.y;
+  if (c >= u.C) { return; }`;
+  }
+
   /** The full module: uniform struct, bindings, helpers, then the body. */
   assemble(body: string): string {
     const struct = `struct Uniforms {\n${this.uniforms.map((u) => `  ${u}: u32,`).join("\n")}\n};\n@group(0) @binding(0) var<uniform> u: Uniforms;`;

@@ -23,11 +23,7 @@ export function dynamicConvProgram(headSize: number, kernelSize: number, masked:
   const helper = new ShaderHelper(DYNAMIC_CONV_UNIFORMS, bindings);
   const skipMasked = masked ? " && mask[u.mask_off + b * u.L + u32(src)] != 0.0" : "";
   const body = `
-@compute @workgroup_size(${WG}, 1, 1)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let c = gid.x;
-  let row = gid.y;
-  if (c >= u.C) { return; }
+${ShaderHelper.perChannelEntry(WG)}
   let b = row / u.L;
   let l = i32(row % u.L);
   let g = u.g_off + row * u.g_stride + (c / ${headSize}u) * ${K}u;

@@ -17,11 +17,7 @@ export function elementwiseProgram(modes: readonly TermMode[], op: "add" | "mul"
   const helper = new ShaderHelper(uniforms, bindings);
   const result = helper.activation(activation, "x");
   const body = `
-@compute @workgroup_size(${WG}, 1, 1)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let c = gid.x;
-  let row = gid.y;
-  if (c >= u.C) { return; }
+${ShaderHelper.perChannelEntry(WG)}
 ${termRowStatements(modes)}
   let x = ${termCombine(modes.length, op, "c")};
   out[u.out_off + row * u.out_stride + c] = ${result};
