@@ -49,7 +49,14 @@ export function registerCompile(program: Command): void {
       } else if (opts.target === "tfjs") {
         process.stdout.write(printTfjsPlan(buildTfjsPlan(optimized, requested)) + "\n");
       } else {
-        writeWgslBundle(optimized, opts.out!, { outputs: requested });
+        const plan = writeWgslBundle(optimized, opts.out!, { outputs: requested });
+        const { arenaBytes, intermediateBytes, reference } = plan.memory;
+        const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+        process.stdout.write(
+          `wrote ${opts.out}: ${plan.kernels.length} kernels, ${plan.dispatches.length} dispatches, plan.json, run-plan.js\n` +
+            `memory at B=${reference.B} L=${reference.L}: arena ${mib(arenaBytes)} in ${plan.slots.length} buffers ` +
+            `(all intermediates: ${mib(intermediateBytes)})\n`,
+        );
       }
     });
 }

@@ -4,6 +4,8 @@
  * 12-layer model needs a handful of buffers, not hundreds. Graph outputs are
  * never freed. A dispatch's outputs are placed before its inputs are freed,
  * so no kernel reads and writes the same buffer (WebGPU forbids that).
+ * Unlike compiler/passes/memory-plan.ts (byte offsets at one fixed B, L), slot
+ * sizes stay symbolic in B and L, so a new shape grows buffers without re-planning.
  */
 import { evalSize, type SizeExpr } from "./program.js";
 
