@@ -12,6 +12,7 @@ import { writeWgslBundle } from "../../compiler/backends/wgsl/index.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
 import { printIR } from "../../compiler/ir/print.js";
 import { loadSpec } from "../../compiler/load.js";
+import { resolveOutputs } from "../../compiler/passes/graph-utils.js";
 import { optimize } from "../../compiler/passes/index.js";
 import { contractOutputs, parsePassesOption } from "../options.js";
 
@@ -40,9 +41,7 @@ export function registerCompile(program: Command): void {
       if (opts.target === "wgsl" && opts.emit === undefined && opts.out === undefined) throw new UserError("--target wgsl needs -o DIR");
       const graph = lowerToIR(await loadSpec(specPath));
       const requested = opts.outputs ? opts.outputs.split(",").map((s) => s.trim()) : contractOutputs(graph);
-      for (const name of requested) {
-        if (!(name in graph.outputs)) throw new UserError(`model '${graph.name}' has no output '${name}'; it has: ${Object.keys(graph.outputs).join(", ")}`);
-      }
+      resolveOutputs(graph, requested); // unknown names fail here even with --opt none
       const optimized = optimize(graph, { passes: parsePassesOption(opts.opt), requestedOutputs: requested });
       if (opts.emit === "ir" || opts.target === "ir") {
         process.stdout.write(printIR(optimized) + "\n");

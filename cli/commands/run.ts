@@ -12,7 +12,6 @@ import type { Graph } from "../../compiler/ir/types.js";
 import { loadSpec } from "../../compiler/load.js";
 import { optimize } from "../../compiler/passes/index.js";
 import { isHfConfig } from "../../compiler/spec/hf-config.js";
-import type { ModelSpec } from "../../compiler/spec/model-spec.js";
 import type { Executor, ModelInputs, WeightMap } from "../../runtime/executor.js";
 import { inputsFromJson, limitsOf, readInputsJson } from "../../runtime/inputs.js";
 import { createTfjsExecutor, TFJS_BACKENDS, type TfjsBackendName } from "../../runtime/tfjs/index.js";
@@ -21,6 +20,7 @@ import {
   randomWeights, readSafetensors, specWithCheckpointHeads, unusedCheckpointKeys, weightsFromSafetensors, writeSafetensors,
   type SafetensorsFile,
 } from "../../runtime/weights/index.js";
+import { contractOutputs, parsePassesOption } from "../options.js";
 
 interface RunOptions {
   weights?: string;
@@ -78,9 +78,9 @@ async function runCommand(modelPath: string, opts: RunOptions): Promise<void> {
     ? inputsFromJson({ input_ids: [encoded.ids] }, limitsOf(graph), `--text (tokenised by ${opts.vocab})`)
     : readInputsJson(opts.inputs!, graph);
 
-  const outputs = contractOutputs(graph, opts.output !== undefined);
-  const passes = opts.opt === "all" || opts.opt === "none" ? opts.opt : opts.opt.split(",").map((s) => s.trim()).filter(Boolean);
-  const optimized = optimize(graph, { passes, requestedOutputs: outputs });
+  // Without --output only the fill-mask predictions are printed: the MLM logits suffice.
+  const outputs = opts.output !== undefined ? contractOutputs(graph) : ["mlm_logits"];
+  const optimized = optimize(graph, { passes: parsePassesOption(opts.opt), requestedOutputs: outputs });
   const executor = await createExecutor(opts.target, optimized, weights, backend);
   try {
     const result = await timedAsync(`forward pass (B=${inputs.batch}, L=${inputs.seqLen})`, () => executor.run(inputs, outputs));
@@ -96,12 +96,6 @@ async function runCommand(modelPath: string, opts: RunOptions): Promise<void> {
   } finally {
     executor.dispose();
   }
-}
-
-/** Every output the contract names: hidden states and heads, not the debug intermediates. */
-function contractOutputs(graph: Graph, all: boolean): string[] {
-  if (!all) return ["mlm_logits"];
-  return Object.keys(graph.outputs).filter((name) => !name.startsWith("debug."));
 }
 
 function isConfigJson(path: string): boolean {

@@ -6,6 +6,7 @@
 import type { SourceLocation } from "../errors.js";
 import type { Expr } from "./ast.js";
 import { suggestion, type DiagnosticSink } from "./diagnostics.js";
+import { VALUE_WORDS } from "./tokens.js";
 
 export type Value = { type: "number"; value: number } | { type: "string"; value: string } | { type: "word"; value: string };
 
@@ -57,9 +58,6 @@ export function evaluate(expr: Expr, env: Env, sink: DiagnosticSink): Value | un
   }
 }
 
-/** Keywords that are values, suggested when a misspelt one is read as an unknown name. */
-const VALUE_WORDS = ["true", "false", "tied", "untied", "none", "gelu", "gelu_new", "relu", "tanh", "silu"];
-
 function notNumber(loc: SourceLocation, op: string, v: Value, sink: DiagnosticSink): undefined {
   sink.error(loc, `'${op}' needs numbers, got ${describe(v)}`);
   return undefined;
@@ -75,12 +73,6 @@ export function asInteger(field: string, v: Located<Value>, sink: DiagnosticSink
 export function asNumber(field: string, v: Located<Value>, sink: DiagnosticSink): number | undefined {
   if (v.value.type === "number") return v.value.value;
   sink.error(v.loc, `'${field}' expects a number, got ${describe(v.value)}`);
-  return undefined;
-}
-
-export function asString(field: string, v: Located<Value>, sink: DiagnosticSink): string | undefined {
-  if (v.value.type === "string") return v.value.value;
-  sink.error(v.loc, `'${field}' expects a string, got ${describe(v.value)}`);
   return undefined;
 }
 

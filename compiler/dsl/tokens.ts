@@ -68,12 +68,6 @@ export const Slash = createToken({ name: "Slash", pattern: "/", label: "'/'" });
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
 export const Comment = createToken({ name: "Comment", pattern: /#[^\n]*/, group: Lexer.SKIPPED });
 
-export function fieldToken(word: string): TokenType {
-  const token = tokensByWord.get(word);
-  if (!token) throw new Error(`no keyword token '${word}'`);
-  return token;
-}
-
 export const allTokens: TokenType[] = [
   WhiteSpace,
   Comment,
@@ -120,6 +114,9 @@ export function categoryMembers(category: TokenType): TokenType[] {
     return cats.includes(category);
   });
 }
+
+/** Keywords that are values, suggested when a misspelt one is read as an unknown name. */
+export const VALUE_WORDS: readonly string[] = [...valueWords, ...ACTIVATIONS];
 
 /** Field words accepted in each scope, for "unknown field" suggestions. */
 export const SCOPE_FIELDS = {

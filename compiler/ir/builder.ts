@@ -1,7 +1,8 @@
 /**
  * A small helper for building IR graphs: names values and ops, records
  * parameters once, and keeps ops in the order they are added (topological by
- * construction). Used by the lowering; passes build new graphs with it too.
+ * construction). Used by the lowering and by tests that build small graphs
+ * (passes rebuild graphs with `withOps` in passes/graph-utils.ts).
  */
 import type { DType, Op, Param, ParamInit, Part, Shape, Value } from "./types.js";
 

@@ -5,7 +5,7 @@
  *   linear segment whose output is not needed   -> segment dropped (the rest of the matmul stays)
  *   parameter no remaining op reads             -> dropped (a backend need not load it)
  */
-import type { Graph, LinearOp, Op } from "../ir/types.js";
+import type { LinearOp, Op } from "../ir/types.js";
 import { resolveOutputs, withOps } from "./graph-utils.js";
 import type { Pass } from "./pass.js";
 

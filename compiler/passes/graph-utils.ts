@@ -1,5 +1,5 @@
 /** Small queries and rebuilds over an IR graph, shared by the passes and analyses. */
-import { distance } from "fastest-levenshtein";
+import { didYouMean } from "../dsl/diagnostics.js";
 import { UserError } from "../errors.js";
 import type { Graph, Op, Value } from "../ir/types.js";
 
@@ -9,8 +9,8 @@ export function resolveOutputs(graph: Graph, names: readonly string[]): string[]
     const id = graph.outputs[name];
     if (id !== undefined) return id;
     const available = Object.keys(graph.outputs);
-    const closest = available.reduce((best, n) => (distance(n, name) < distance(best, name) ? n : best), available[0] ?? "");
-    const hint = closest && distance(closest, name) <= 3 ? ` (did you mean '${closest}'?)` : "";
+    const closest = didYouMean(name, available);
+    const hint = closest ? ` (did you mean '${closest}'?)` : "";
     throw new UserError(`model '${graph.name}' has no output '${name}'${hint}; it has: ${available.join(", ")}`);
   });
 }
@@ -33,6 +33,19 @@ export function producersOf(ops: readonly Op[]): Map<string, number> {
   const producers = new Map<string, number>();
   ops.forEach((op, i) => op.outputs.forEach((id) => producers.set(id, i)));
   return producers;
+}
+
+/** Ops that some value in `wanted` depends on, in their original (topological) order. */
+export function neededOps(ops: readonly Op[], wanted: Iterable<string>): Op[] {
+  const live = new Set(wanted);
+  const needed: Op[] = [];
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const op = ops[i];
+    if (!op.outputs.some((id) => live.has(id))) continue;
+    needed.push(op);
+    for (const id of op.inputs) live.add(id);
+  }
+  return needed.reverse();
 }
 
 /** Value ids that graph outputs name: a pass must never fuse them away. */

@@ -3,7 +3,8 @@
  * order, checks the IR after each, and with CONVSPEC_DEBUG=ir (a comma list)
  * prints the IR after each pass to stderr.
  */
-import { distance } from "fastest-levenshtein";
+import { debugEnabled } from "../debug.js";
+import { didYouMean } from "../dsl/diagnostics.js";
 import { UserError } from "../errors.js";
 import type { Graph } from "../ir/types.js";
 import { printIR } from "../ir/print.js";
@@ -30,7 +31,7 @@ export interface OptimizeOptions {
 
 export function optimize(graph: Graph, options: OptimizeOptions): Graph {
   const ctx = { requestedOutputs: options.requestedOutputs };
-  const debug = debugFlags().has("ir");
+  const debug = debugEnabled("ir");
   let current = graph;
   for (const pass of selectPasses(options.passes)) {
     current = pass.run(current, ctx);
@@ -47,12 +48,9 @@ export function selectPasses(passes: OptimizeOptions["passes"]): Pass[] {
   const names = ALL_PASSES.map((p) => p.name);
   for (const name of passes) {
     if (names.includes(name)) continue;
-    const closest = names.reduce((best, n) => (distance(n, name) < distance(best, name) ? n : best));
-    throw new UserError(`unknown pass '${name}' (did you mean '${closest}'?); passes: ${names.join(", ")}, or all / none`);
+    const closest = didYouMean(name, names);
+    const hint = closest ? ` (did you mean '${closest}'?)` : "";
+    throw new UserError(`unknown pass '${name}'${hint}; passes: ${names.join(", ")}, or all / none`);
   }
   return ALL_PASSES.filter((p) => passes.includes(p.name));
-}
-
-function debugFlags(): Set<string> {
-  return new Set((process.env.CONVSPEC_DEBUG ?? "").split(",").map((s) => s.trim()).filter(Boolean));
 }

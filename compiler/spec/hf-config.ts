@@ -7,7 +7,7 @@
  * heads of size H/n/2, no span mask, no pooler.
  */
 import { UserError } from "../errors.js";
-import type { HeadTerms } from "../dsl/expand.js";
+import { MAX_LAYERS, type HeadTerms } from "../dsl/expand.js";
 import { ACTIVATIONS, SPEC_FORMAT, type Activation, type ModelSpec } from "./model-spec.js";
 
 export interface HfImport {
@@ -96,8 +96,8 @@ export function importHfConfig(config: Record<string, unknown>, fallbackName: st
   if (typeof tie !== "boolean") problems.push({ key: "tie_word_embeddings", message: `tie_word_embeddings must be true or false, got ${JSON.stringify(tie)}` });
   const labels = numLabels(config, problems);
   const name = typeof config._name_or_path === "string" && config._name_or_path !== "" ? config._name_or_path : fallbackName;
-  const count = Number.isSafeInteger(layerCount) && layerCount >= 1 && layerCount <= 4096 ? layerCount : 0;
-  if (count === 0 && !problems.some((p) => p.key === "num_hidden_layers")) problems.push({ key: "num_hidden_layers", message: `num_hidden_layers must be between 1 and 4096, got ${layerCount}` });
+  const count = Number.isSafeInteger(layerCount) && layerCount >= 1 && layerCount <= MAX_LAYERS ? layerCount : 0;
+  if (count === 0 && !problems.some((p) => p.key === "num_hidden_layers")) problems.push({ key: "num_hidden_layers", message: `num_hidden_layers must be between 1 and ${MAX_LAYERS}, got ${layerCount}` });
   const spec: ModelSpec = {
     format: SPEC_FORMAT,
     name,

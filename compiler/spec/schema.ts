@@ -5,9 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import Ajv2020, { type ErrorObject } from "ajv/dist/2020.js";
-import type { Diagnostic } from "../dsl/diagnostics.js";
+import { suggestion, type Diagnostic } from "../dsl/diagnostics.js";
 import type { Locate } from "../dsl/validate.js";
-import { didYouMean } from "../dsl/diagnostics.js";
 import type { ModelSpec } from "./model-spec.js";
 
 export const MODEL_SPEC_SCHEMA: object = JSON.parse(readFileSync(new URL("./model-spec.schema.json", import.meta.url), "utf8"));
@@ -38,8 +37,7 @@ export function schemaDiagnostics(value: unknown, locate: Locate): Diagnostic[] 
     const extra = e.keyword === "additionalProperties" ? String((e.params as { additionalProperty: string }).additionalProperty) : undefined;
     if (extra !== undefined) {
       const known = Object.keys(propertiesAt(e.schemaPath));
-      const hint = didYouMean(extra, known);
-      return { loc: locate(path === "" ? extra : `${path}.${extra}`), message: `${field}: unknown property '${extra}'${hint ? `; did you mean '${hint}'?` : ""}` };
+      return { loc: locate(path === "" ? extra : `${path}.${extra}`), message: `${field}: unknown property '${extra}'${suggestion(extra, known)}` };
     }
     if (e.keyword === "required") return { loc: locate(path), message: `${field}: missing property '${(e.params as { missingProperty: string }).missingProperty}'` };
     if (e.keyword === "const" || e.keyword === "enum") {
@@ -60,7 +58,5 @@ function propertiesAt(schemaPath: string): Record<string, unknown> {
   let node: unknown = MODEL_SPEC_SCHEMA;
   const parts = schemaPath.replace(/^#\//, "").split("/").slice(0, -1);
   for (const part of parts) node = (node as Record<string, unknown> | undefined)?.[part];
-  let props = (node as { properties?: Record<string, unknown>; $ref?: string } | undefined)?.properties;
-  if (!props) props = {};
-  return props;
+  return (node as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
 }

@@ -5,12 +5,12 @@
  * and downloads the requested outputs. Nothing outlives a run but the weights.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { Graph } from "../../compiler/ir/types.js";
+import { debugEnabled } from "../../compiler/debug.js";
+import type { Graph, Op } from "../../compiler/ir/types.js";
 import { buildTfjsPlan, type TfjsPlan } from "../../compiler/backends/tfjs/plan.js";
 import { printTfjsPlan } from "../../compiler/backends/tfjs/print.js";
 import { buildWeight } from "../../compiler/backends/tfjs/weight-layout.js";
 import { TFJS_OPS, type OpLowering, type StepContext } from "../../compiler/backends/tfjs/ops/index.js";
-import type { Op } from "../../compiler/ir/types.js";
 import type { Executor, HostTensor, ModelInputs, WeightMap } from "../executor.js";
 import { selectBackend, useBackend, type TfjsBackendName } from "./backend.js";
 
@@ -36,7 +36,7 @@ export async function createTfjsExecutor(graph: Graph, weights: WeightMap, opts:
     let plan = plans.get(key);
     if (!plan) {
       plans.set(key, (plan = buildTfjsPlan(graph, outputs)));
-      if (debugFlags().has("plan")) process.stderr.write(`=== tfjs plan (${backend}) ===\n${printTfjsPlan(plan)}\n`);
+      if (debugEnabled("plan")) process.stderr.write(`=== tfjs plan (${backend}) ===\n${printTfjsPlan(plan)}\n`);
     }
     return plan;
   };
@@ -101,9 +101,4 @@ function uploadInput(id: string, inputs: ModelInputs): tf.Tensor {
     default:
       throw new Error(`tfjs plan: unknown graph input '${id}'`);
   }
-}
-
-/** CONVSPEC_DEBUG is a comma list; `plan` prints each plan as it is built. */
-function debugFlags(): Set<string> {
-  return new Set((process.env.CONVSPEC_DEBUG ?? "").split(",").map((s) => s.trim()));
 }

@@ -9,7 +9,7 @@ import type { Graph } from "../../compiler/ir/types.js";
 import { optimize, type OptimizeOptions } from "../../compiler/passes/index.js";
 import type { Executor, HostTensor, ModelInputs, WeightMap } from "../executor.js";
 import { createDevice } from "./device.js";
-import { createGpuContext, createPlanRunner, disposeGpuContext, PlanError, type GpuContext, type PlanRunner } from "./plan-runner.js";
+import { createGpuContext, createPlanRunner, disposeGpuContext, PlanError, type PlanRunner } from "./plan-runner.js";
 
 export interface WebGpuExecutorOptions {
   /** Use this device instead of creating one (the caller then owns it). */
@@ -40,10 +40,11 @@ export async function createWebGpuExecutor(graph: Graph, weights: WeightMap, opt
           if (disposed) r.dispose();
           else ready.add(r);
           return r;
-        }).catch((e) => {
-        runners.delete(key);
-        throw asUserError(e);
-      });
+        })
+        .catch((e) => {
+          runners.delete(key);
+          throw asUserError(e);
+        });
       runners.set(key, runner);
     }
     return runner;

@@ -8,7 +8,7 @@
  * reads; the IR passes do the real optimisation before this.
  */
 import type { Graph, Op } from "../../ir/types.js";
-import { resolveOutputs } from "../../passes/graph-utils.js";
+import { neededOps, resolveOutputs } from "../../passes/graph-utils.js";
 import { lastUses } from "../../passes/liveness.js";
 import { weightLayouts, type WeightLayout } from "./weight-layout.js";
 
@@ -47,17 +47,4 @@ export function buildTfjsPlan(graph: Graph, requestedOutputs: readonly string[] 
     inputs,
     weights: weightLayouts(graph),
   };
-}
-
-/** Ops that some requested value depends on, in their original (topological) order. */
-function neededOps(ops: readonly Op[], wanted: Set<string>): Op[] {
-  const live = new Set(wanted);
-  const needed: Op[] = [];
-  for (let i = ops.length - 1; i >= 0; i--) {
-    const op = ops[i];
-    if (!op.outputs.some((id) => live.has(id))) continue;
-    needed.push(op);
-    for (const id of op.inputs) live.add(id);
-  }
-  return needed.reverse();
 }

@@ -19,5 +19,3 @@ export const FLAGS = {
   attentionQueryTile: 64,
   attentionKeyTile: 32,
 } as const;
-
-export type Flags = typeof FLAGS;

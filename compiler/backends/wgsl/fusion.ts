@@ -7,7 +7,7 @@
  * - add / gather / positions feeding a LayerNorm or add -> its terms;
  * - concat -> its producers write straight into the halves of its buffer.
  */
-import type { Graph, LinearOp, Op } from "../../ir/types.js";
+import type { LinearOp, Op } from "../../ir/types.js";
 import type { Activation } from "../../spec/model-spec.js";
 
 export interface Fusion {
@@ -21,21 +21,6 @@ export interface Fusion {
   inPlaceConcats: Set<string>;
   producer: Map<string, Op>;
   consumers: Map<string, Op[]>;
-}
-
-/** Ops needed for `outputs`, in graph order. */
-export function liveOps(graph: Graph, outputs: readonly string[]): Op[] {
-  const producer = new Map<string, Op>();
-  for (const op of graph.ops) for (const o of op.outputs) producer.set(o, op);
-  const needed = new Set<string>();
-  const stack = outputs.map((name) => graph.outputs[name]);
-  while (stack.length > 0) {
-    const op = producer.get(stack.pop()!);
-    if (!op || needed.has(op.id)) continue;
-    needed.add(op.id);
-    stack.push(...op.inputs);
-  }
-  return graph.ops.filter((op) => needed.has(op.id));
 }
 
 const WRITES_VIEWS = new Set<Op["kind"]>(["attention", "dynamic_conv", "depthwise_conv", "layer_norm", "add_layer_norm", "add", "mul", "activation", "gather"]);

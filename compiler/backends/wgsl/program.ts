@@ -24,6 +24,8 @@ export interface GridDim {
   divisor: number;
 }
 
+export const grid1 = (size: SizeExpr, divisor = 1): GridDim => ({ size, divisor });
+
 export type BindingType = "f32" | "vec4f" | "i32";
 
 /** A storage binding of a kernel: bindings 1.. (binding 0 is the uniform struct). */

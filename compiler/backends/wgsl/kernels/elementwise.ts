@@ -1,7 +1,8 @@
 /**
  * `out = act(t0 ∘ t1 ∘ ...)` with ∘ = + or ×: standalone adds, muls,
- * activations, gathers and copies (a slice or concat that could not be folded
- * into a view). One invocation per element; grid (channels, rows).
+ * activations, gathers and copies (the inputs of a concat that could not be
+ * written in place; slices are always views). One invocation per element;
+ * grid (channels, rows).
  */
 import type { Activation } from "../../../spec/model-spec.js";
 import { FLAGS } from "../flags.js";
