@@ -60,6 +60,7 @@ async function runCommand(modelPath: string, opts: RunOptions): Promise<void> {
   if (opts.text !== undefined && opts.vocab === undefined) throw new UserError("--text needs --vocab vocab.txt|tokenizer.json");
   if (opts.text === undefined && opts.output === undefined) throw new UserError("--output FILE.safetensors is required with --inputs");
   if (opts.target !== "tfjs" && opts.target !== "wgsl") throw new UserError(`unknown --target '${opts.target}' (expected tfjs or wgsl)`);
+  if (opts.backend !== undefined && opts.target !== "tfjs") throw new UserError(`--backend picks a tfjs backend; it does not apply to --target ${opts.target}`);
   const backend = parseBackend(opts.backend);
   const topK = positiveInt(opts.topK, "--top-k");
   const seed = Number(opts.seed);
@@ -120,7 +121,8 @@ async function createExecutor(target: string, graph: Graph, weights: WeightMap, 
   if (target === "tfjs") return timedAsync("laying out weights", () => createTfjsExecutor(graph, weights, { backend }));
   // Loaded only for this target, so the tfjs path never touches WebGPU.
   const { createWebGpuExecutor } = await import("../../runtime/webgpu/index.js");
-  return timedAsync("compiling WGSL kernels", () => createWebGpuExecutor(graph, weights, {}));
+  // The graph is already optimised as --opt asked: the executor must not run the passes again.
+  return timedAsync("compiling WGSL kernels", () => createWebGpuExecutor(graph, weights, { passes: "none" }));
 }
 
 function parseBackend(name: string | undefined): TfjsBackendName | undefined {
