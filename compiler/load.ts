@@ -40,7 +40,7 @@ export function loadSpecFromText(text: string, fileName: string, readText: ReadT
 export function loadDsl(text: string, fileName: string, readText?: ReadText): ResolvedSpec {
   const resolved = resolveSpecText(text, fileName, readText);
   const locate = sourceMapLocator(resolved.sourceMap, fileName);
-  check(resolved.spec, locate, resolved.headTerms, resolved.sources);
+  check(resolved.spec, locate, resolved.headTerms, resolved.sources, resolved.diagnostics);
   return resolved;
 }
 
@@ -55,11 +55,24 @@ function sourceMapLocator(sourceMap: ReadonlyMap<string, SourceLocation>, fileNa
   };
 }
 
-/** Semantic checks, then the schema as a safety net; throws every problem at once. */
-function check(spec: ModelSpec, locate: Locate, headTerms: readonly (HeadTerms | undefined)[], sources: ReadonlyMap<string, string>): void {
-  const diagnostics = validateSpec(spec, locate, headTerms);
+/** Semantic checks, then the schema as a safety net; throws every problem (earlier ones too) at once, in file order. */
+function check(
+  spec: ModelSpec,
+  locate: Locate,
+  headTerms: readonly (HeadTerms | undefined)[],
+  sources: ReadonlyMap<string, string>,
+  earlier: readonly Diagnostic[] = [],
+): void {
+  const diagnostics = [...earlier, ...validateSpec(spec, locate, headTerms)];
   if (diagnostics.length === 0) diagnostics.push(...schemaDiagnostics(spec, locate));
-  if (diagnostics.length > 0) throw new SpecError(diagnostics, sources);
+  if (diagnostics.length === 0) return;
+  const order = (d: Diagnostic) => [d.loc.file, d.loc.line, d.loc.column] as const;
+  diagnostics.sort((a, b) => {
+    const [fa, la, ca] = order(a);
+    const [fb, lb, cb] = order(b);
+    return fa === fb ? la - lb || ca - cb : fa < fb ? -1 : 1;
+  });
+  throw new SpecError(diagnostics, sources);
 }
 
 function loadJson(text: string, fileName: string): ModelSpec {

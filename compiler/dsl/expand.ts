@@ -6,7 +6,7 @@
  */
 import type { SourceLocation } from "../errors.js";
 import { ACTIVATIONS, SPEC_FORMAT, type Activation, type BlockSpec, type HeadsSpec, type ModelSpec } from "../spec/model-spec.js";
-import type { DiagnosticSink } from "./diagnostics.js";
+import type { Diagnostic, DiagnosticSink } from "./diagnostics.js";
 import { asBoolean, asInteger, asNumber, asWord, type Located, type Value } from "./evaluate.js";
 import type { Fields, MergedModel, RangeOverride } from "./resolve.js";
 
@@ -24,6 +24,12 @@ export interface ResolvedSpec {
   /** Per layer: the HF head terms when the split was given that way (validate checks H % n). */
   headTerms: (HeadTerms | undefined)[];
   sources: ReadonlyMap<string, string>;
+  /**
+   * Problems that did not stop the spec from being built (a bad layer range is
+   * reported and ignored): reported together with the semantic checks, so one
+   * run shows every error of a file.
+   */
+  diagnostics: Diagnostic[];
 }
 
 /** More layers than this is a typo, not a model; also keeps a mistyped count from exhausting memory. */
@@ -78,7 +84,8 @@ export function expandModel(merged: MergedModel, sink: DiagnosticSink): Resolved
     layers.push(layer.block);
     headTerms.push(layer.terms);
   }
-  if (sink.hasErrors || !heads) return undefined;
+  const scalars = [vocabSize, maxPositions, typeVocabSize, padTokenId, embeddingSize, layerNormEps];
+  if (!heads || scalars.some((v) => v === undefined)) return undefined;
   const spec: ModelSpec = {
     format: SPEC_FORMAT,
     name: merged.name.value,
@@ -93,7 +100,7 @@ export function expandModel(merged: MergedModel, sink: DiagnosticSink): Resolved
     layers,
     heads,
   };
-  return { spec, sourceMap, headTerms, sources: sink.sources };
+  return { spec, sourceMap, headTerms, sources: sink.sources, diagnostics: [...sink.diagnostics] };
 }
 
 interface Split {

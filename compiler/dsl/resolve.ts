@@ -53,9 +53,11 @@ export function resolveSpecText(text: string, fileName: string, readText: ReadTe
   const sink = new DiagnosticSink();
   const merged = resolveFile(text, fileName, { sink, readText, stack: [] }, 0);
   sink.throwIfAny();
+  // A spec that could be built despite errors goes on to the semantic checks, which report them all.
   const resolved = expandModel(merged!, sink);
+  if (resolved) return resolved;
   sink.throwIfAny();
-  return resolved!;
+  throw new Error(`internal: '${fileName}' resolved to no spec and no diagnostics`);
 }
 
 function displayName(path: string): string {

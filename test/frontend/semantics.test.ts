@@ -11,6 +11,13 @@ describe("semantic checks", () => {
     ]);
   });
 
+  it("a bad layer range and the block's semantic errors come out in one run, in file order", () => {
+    expect(diagnosticsOf(model("  block { heads 4  kernel 8  ffn { intermediate 128 } }\n  layers 1..4 { conv_heads 2 }"))).toEqual([
+      "3:27: kernel size 8 must be odd (the span conv pads (K-1)/2 on each side)",
+      "4:13: layer range 1..4 is outside the model's layers 0..3",
+    ]);
+  });
+
   it("the kernel must be odd", () => {
     expect(diagnosticsOf(model("  block { heads 4  kernel 8  ffn { intermediate 128 } }"))).toEqual([
       "3:27: kernel size 8 must be odd (the span conv pads (K-1)/2 on each side)",
