@@ -8,7 +8,9 @@ import type { ModelSpec } from "../../compiler/spec/model-spec.js";
 export function describeSpec(spec: ModelSpec): string {
   const split = (i: number) => {
     const b = spec.layers[i];
-    return `${b.attentionHeads} attention + ${b.convHeads} conv heads of ${b.headSize}`;
+    const span = b.convHeads > 0 ? `, kernel ${b.convKernelSize}${b.maskSpan ? " (masked)" : ""}` : "";
+    const groups = b.ffnGroups > 1 ? ` in ${b.ffnGroups} groups` : "";
+    return `${b.attentionHeads} attention + ${b.convHeads} conv heads of ${b.headSize}${span}, FFN ${b.intermediateSize}${groups}`;
   };
   const runs: { from: number; to: number; text: string }[] = [];
   spec.layers.forEach((_, i) => {

@@ -43,8 +43,8 @@ describe("convspec check", () => {
     const low = resolve(specsDir, "variants/conv-bert-base-conv-low.convspec");
     const r = await run("check", base, low);
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`${base}  conv-bert-base: 12 layers, 6 attention + 6 conv heads of 64\n`);
-    expect(r.out).toContain("conv-bert-base-conv-low: 12 layers, layers 0-5: 2 attention + 10 conv heads of 32; layers 6-11: 8 attention + 4 conv heads of 32");
+    expect(r.out).toContain(`${base}  conv-bert-base: 12 layers, 6 attention + 6 conv heads of 64, kernel 9, FFN 3072\n`);
+    expect(r.out).toContain("conv-bert-base-conv-low: 12 layers, layers 0-5: 2 attention + 10 conv heads of 32, kernel 9, FFN 3072; layers 6-11: 8 attention + 4 conv heads of 32, kernel 9, FFN 3072");
   });
 
   it("prints every diagnostic of invalid files with source and caret, and exits 1", async () => {
