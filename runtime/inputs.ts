@@ -106,3 +106,22 @@ function inRange(value: number, size: number, where: string, limitName: string, 
   if (value < 0 || value >= size) fail(`${where} is ${value}, outside 0..${size - 1} (${limitName} ${size})`);
   return value;
 }
+
+/**
+ * Checks inputs built in code rather than read from inputs.json, before an
+ * executor runs them: an out-of-range id would silently gather a wrong row
+ * (tfjs) or read outside an embedding table (WebGPU).
+ */
+export function checkModelInputs(x: ModelInputs, limits: InputLimits): void {
+  const n = x.batch * x.seqLen;
+  if (x.inputIds.length !== n || x.attentionMask.length !== n || x.tokenTypeIds.length !== n) {
+    throw new UserError(`inputs must have batch*seqLen = ${n} elements each`);
+  }
+  if (x.seqLen > limits.maxPositions) throw new UserError(`sequence length ${x.seqLen} exceeds max_position_embeddings (${limits.maxPositions})`);
+  const at = (i: number) => `[${Math.floor(i / x.seqLen)}][${i % x.seqLen}]`;
+  const bad = (ids: Int32Array, limit: number) => ids.findIndex((id) => id < 0 || id >= limit);
+  const id = bad(x.inputIds, limits.vocabSize);
+  if (id >= 0) throw new UserError(`input_ids${at(id)} = ${x.inputIds[id]} is outside the vocabulary (0..${limits.vocabSize - 1})`);
+  const tt = bad(x.tokenTypeIds, limits.typeVocabSize);
+  if (tt >= 0) throw new UserError(`token_type_ids${at(tt)} = ${x.tokenTypeIds[tt]} is outside 0..${limits.typeVocabSize - 1}`);
+}

@@ -12,6 +12,7 @@ import { printTfjsPlan } from "../../compiler/backends/tfjs/print.js";
 import { buildWeight } from "../../compiler/backends/tfjs/weight-layout.js";
 import { TFJS_OPS, type OpLowering, type StepContext } from "../../compiler/backends/tfjs/ops/index.js";
 import type { Executor, HostTensor, ModelInputs, WeightMap } from "../executor.js";
+import { checkModelInputs, limitsOf } from "../inputs.js";
 import { selectBackend, useBackend, type TfjsBackendName } from "./backend.js";
 
 export interface TfjsExecutorOptions {
@@ -46,6 +47,7 @@ export async function createTfjsExecutor(graph: Graph, weights: WeightMap, opts:
     planFor,
     async run(inputs, outputs) {
       if (disposed) throw new Error("tfjs executor used after dispose()");
+      checkModelInputs(inputs, limitsOf(graph));
       // Another executor may have switched the global tfjs backend since.
       if (tf.getBackend() !== backend) await useBackend(backend);
       return runPlan(planFor(outputs), prepared, inputs);

@@ -8,6 +8,7 @@ import { UserError } from "../../compiler/errors.js";
 import type { Graph } from "../../compiler/ir/types.js";
 import { optimize, type OptimizeOptions } from "../../compiler/passes/index.js";
 import type { Executor, HostTensor, ModelInputs, WeightMap } from "../executor.js";
+import { checkModelInputs, limitsOf } from "../inputs.js";
 import { createDevice } from "./device.js";
 import { createGpuContext, createPlanRunner, disposeGpuContext, PlanError, type PlanRunner } from "./plan-runner.js";
 
@@ -56,7 +57,7 @@ export async function createWebGpuExecutor(graph: Graph, weights: WeightMap, opt
       if (disposed) throw new Error("executor used after dispose()");
       const unknown = outputs.filter((o) => !(o in graph.outputs));
       if (unknown.length > 0) throw new UserError(`unknown output(s) ${unknown.join(", ")}; this model has ${Object.keys(graph.outputs).join(", ")}`);
-      checkInputs(graph, inputs);
+      checkModelInputs(inputs, limitsOf(graph));
       const runner = await runnerFor(outputs);
       try {
         return await runner.run(inputs, outputs);
@@ -79,18 +80,4 @@ export async function createWebGpuExecutor(graph: Graph, weights: WeightMap, opt
 
 function asUserError(e: unknown): unknown {
   return e instanceof PlanError ? new UserError(e.message, { cause: e }) : e;
-}
-
-/** Out-of-range ids would read outside an embedding table on the GPU: refuse them here. */
-function checkInputs(graph: Graph, x: ModelInputs): void {
-  const n = x.batch * x.seqLen;
-  if (x.inputIds.length !== n || x.attentionMask.length !== n || x.tokenTypeIds.length !== n) {
-    throw new UserError(`inputs must have batch*seqLen = ${n} elements each`);
-  }
-  if (x.seqLen > graph.spec.maxPositions) throw new UserError(`sequence length ${x.seqLen} exceeds max_position_embeddings (${graph.spec.maxPositions})`);
-  const bad = (ids: Int32Array, limit: number) => ids.findIndex((id) => id < 0 || id >= limit);
-  const id = bad(x.inputIds, graph.spec.vocabSize);
-  if (id >= 0) throw new UserError(`input_ids[${Math.floor(id / x.seqLen)}][${id % x.seqLen}] = ${x.inputIds[id]} is outside the vocabulary (0..${graph.spec.vocabSize - 1})`);
-  const tt = bad(x.tokenTypeIds, graph.spec.typeVocabSize);
-  if (tt >= 0) throw new UserError(`token_type_ids[${Math.floor(tt / x.seqLen)}][${tt % x.seqLen}] = ${x.tokenTypeIds[tt]} is outside 0..${graph.spec.typeVocabSize - 1}`);
 }
