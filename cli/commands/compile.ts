@@ -14,7 +14,8 @@ import { printIR } from "../../compiler/ir/print.js";
 import { loadSpec } from "../../compiler/load.js";
 import { resolveOutputs } from "../../compiler/passes/graph-utils.js";
 import { optimize } from "../../compiler/passes/index.js";
-import { contractOutputs, parsePassesOption } from "../options.js";
+import { contractOutputs } from "../../compiler/ir/outputs.js";
+import { parsePassesOption } from "../options.js";
 
 interface CompileOptions {
   target: string;

@@ -20,7 +20,8 @@ import {
   randomWeights, readSafetensors, specWithCheckpointHeads, unusedCheckpointKeys, weightsFromSafetensors, writeSafetensors,
   type SafetensorsFile,
 } from "../../runtime/weights/index.js";
-import { contractOutputs, parsePassesOption } from "../options.js";
+import { contractOutputs } from "../../compiler/ir/outputs.js";
+import { parsePassesOption } from "../options.js";
 
 interface RunOptions {
   weights?: string;

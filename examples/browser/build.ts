@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { writeWgslBundle } from "../../compiler/backends/wgsl/index.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
+import { contractOutputs } from "../../compiler/ir/outputs.js";
 import { optimize } from "../../compiler/passes/index.js";
 import { importHfConfig } from "../../compiler/spec/hf-config.js";
 import { readSafetensors, specWithCheckpointHeads } from "../../runtime/weights/index.js";
@@ -19,7 +20,7 @@ export async function buildBrowserDemo(outDir: string, goldenCase: string): Prom
   const config = JSON.parse(readFileSync(join(goldenCase, "config.json"), "utf8")) as Record<string, unknown>;
   const { spec } = importHfConfig(config, "golden");
   const graph = lowerToIR(specWithCheckpointHeads(spec, readSafetensors(join(goldenCase, "model.safetensors"))));
-  const outputs = Object.keys(graph.outputs).filter((o) => !o.startsWith("debug."));
+  const outputs = contractOutputs(graph);
   writeWgslBundle(optimize(graph, { passes: "all", requestedOutputs: outputs }), join(outDir, "model"), { outputs });
   await build({ entryPoints: [join(here, "main.ts")], bundle: true, format: "esm", target: "es2022", outfile: join(outDir, "main.js"), logLevel: "warning" });
 }
