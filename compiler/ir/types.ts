@@ -150,9 +150,12 @@ export interface DepthwiseConvOp extends OpCommon {
 
 /**
  * Softmax attention per head: inputs q, k, v ([B,L,heads*headSize]) and
- * attention_mask ([B,L], 1 keep / 0 pad, added as a large negative bias).
+ * attention_mask ([B,L], 1 keep / 0 pad, added as MASKED_SCORE).
  * Output [B,L,heads*headSize], heads concatenated in order.
  */
+/** The additive score of a padded key: HF's torch.finfo(float32).min, so it gets exactly zero weight. */
+export const MASKED_SCORE = -3.4028234663852886e38;
+
 export interface AttentionOp extends OpCommon {
   kind: "attention";
   heads: number;

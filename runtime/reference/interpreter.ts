@@ -4,9 +4,9 @@
  * tested against (it matches the Hugging Face golden vectors). Not for real
  * models at real sizes.
  */
-import type { Graph, Op } from "../../compiler/ir/types.js";
+import { MASKED_SCORE, type Graph, type Op } from "../../compiler/ir/types.js";
 import type { HostTensor, ModelInputs, WeightMap } from "../executor.js";
-import { applyActivation, MASKED_SCORE } from "./math.js";
+import { applyActivation } from "./math.js";
 
 interface Tensor {
   shape: number[];

@@ -33,6 +33,3 @@ export function applyActivation(fn: Activation | "none", x: number): number {
       return x / (1 + Math.exp(-x));
   }
 }
-
-/** HF's additive attention mask value: torch.finfo(float32).min. */
-export const MASKED_SCORE = -3.4028234663852886e38;

@@ -3,11 +3,12 @@
  * uniform struct, the bindings, and only the utility functions the body asks
  * for (an unused erf would still be compiled by every driver).
  */
+import { MASKED_SCORE } from "../../ir/types.js";
 import type { Activation } from "../../spec/model-spec.js";
 import type { BindingDecl } from "./program.js";
 
-/** HF's additive attention-mask value, torch.finfo(float32).min. */
-export const MASKED_SCORE_WGSL = "-3.4028234663852886e38";
+/** The IR's additive score of a padded key, as a WGSL literal. */
+export const MASKED_SCORE_WGSL = String(MASKED_SCORE);
 
 const HELPERS = {
   // Abramowitz–Stegun 7.1.26: |error| < 1.5e-7, far inside the 1e-3 budget.

@@ -37,7 +37,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     let base = u.q_off + (b * u.L + l) * u.q_stride + head;
     for (var j = 0u; j < 8u; j++) { query[j] = q[base + j] * 0.35355339059327373; }
   }
-  var runningMax = -3.4028234663852886e38;
+  var runningMax = -3.4028234663852886e+38;
   var denom = 0.0;
   for (var k0 = 0u; k0 < u.L; k0 += 32u) {
     for (var i = li; i < 256u; i += 64u) {
@@ -59,7 +59,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
       for (var r = 0u; r < n; r++) {
         var score = 0.0;
         for (var j = 0u; j < 8u; j++) { score = fma(query[j], keys[r][j], score); }
-        if (mask[u.mask_off + b * u.L + k0 + r] == 0.0) { score += -3.4028234663852886e38; }
+        if (mask[u.mask_off + b * u.L + k0 + r] == 0.0) { score += -3.4028234663852886e+38; }
         let newMax = max(runningMax, score);
         let correction = exp(runningMax - newMax);
         let p = exp(score - newMax);
