@@ -9,15 +9,10 @@ import { performance } from "node:perf_hooks";
 import Table from "cli-table3";
 import { lowerToIR } from "../compiler/ir/lower.js";
 import { loadSpecFromText } from "../compiler/load.js";
+import { median } from "./common.js";
 
 const iterations = Number(process.argv[2] ?? 200);
 const warmup = 20;
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 function measure(run: () => unknown): { median: number; p90: number } {
   for (let i = 0; i < warmup; i++) run();

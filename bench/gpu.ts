@@ -22,13 +22,9 @@ import type { Executor, ModelInputs } from "../runtime/executor.js";
 import { createTfjsExecutor } from "../runtime/tfjs/index.js";
 import { createDevice, createWebGpuExecutor, requestAdapter } from "../runtime/webgpu/index.js";
 import { randomWeights } from "../runtime/weights/index.js";
+import { flag, median, option, syntheticInputs } from "./common.js";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const at = args.indexOf(name);
-  return at >= 0 && args[at + 1] ? args[at + 1] : fallback;
-};
-const quick = args.includes("--quick");
+const quick = flag("--quick");
 const ALL_CASES = ["b1l128", "b8l128", "b1l512", "b8l512"];
 const cases = option("--cases", quick ? "b1l128" : ALL_CASES.join(",")).split(",");
 const reps = Number(option("--reps", quick ? "1" : "5"));
@@ -40,13 +36,6 @@ interface Row {
   gflops: number;
 }
 
-function inputsFor(batch: number, seqLen: number, vocab: number): ModelInputs {
-  let seed = 12345;
-  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-  const n = batch * seqLen;
-  return { batch, seqLen, inputIds: Int32Array.from({ length: n }, () => Math.floor(next() * vocab)), attentionMask: new Float32Array(n).fill(1), tokenTypeIds: new Int32Array(n) };
-}
-
 async function time(executor: Executor, inputs: ModelInputs): Promise<number> {
   await executor.run(inputs, ["last_hidden_state"]); // warm-up: pipelines, buffers
   const times: number[] = [];
@@ -55,8 +44,7 @@ async function time(executor: Executor, inputs: ModelInputs): Promise<number> {
     await executor.run(inputs, ["last_hidden_state"]);
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return median(times);
 }
 
 async function main(): Promise<void> {
@@ -67,7 +55,7 @@ async function main(): Promise<void> {
   const adapter = await requestAdapter();
   const adapterName = [adapter.info.vendor, adapter.info.architecture, adapter.info.description].filter(Boolean).join(" ") || "unknown adapter";
   const targets: [string, () => Promise<Executor>][] = [["wgsl", async () => createWebGpuExecutor(graph, weights, { device: await createDevice() })]];
-  if (!args.includes("--no-tfjs")) targets.push(["tfjs", () => createTfjsExecutor(graph, weights)]);
+  if (!flag("--no-tfjs")) targets.push(["tfjs", () => createTfjsExecutor(graph, weights)]);
 
   const rows: Row[] = [];
   for (const [target, create] of targets) {
@@ -78,7 +66,7 @@ async function main(): Promise<void> {
       if (!m) throw new Error(`bad case '${c}' (expected e.g. b1l128)`);
       const [batch, seqLen] = [Number(m[1]), Number(m[2])];
       process.stderr.write(`${label} B${batch} L${seqLen}...\n`);
-      const medianMs = await time(executor, inputsFor(batch, seqLen, spec.vocabSize));
+      const medianMs = await time(executor, syntheticInputs(batch, seqLen, spec.vocabSize));
       const flops = forwardFlops(graph, { batch, seqLen }).total;
       rows.push({ target: label, shape: `B${batch} L${seqLen}`, medianMs, gflops: flops / medianMs / 1e6 });
     }
@@ -87,11 +75,11 @@ async function main(): Promise<void> {
 
   const table = render(rows);
   console.log(table);
-  if (!args.includes("--no-write")) {
+  if (!flag("--no-write")) {
     const doc = resolve("docs/bench-gpu.md");
     const note =
       `# WebGPU benchmark: conv-bert-base (backbone)\n\n` +
-      `\`npm run bench:gpu -- ${args.join(" ")}\` on ${new Date().toISOString().slice(0, 10)}, adapter: ${adapterName}; ` +
+      `\`npm run bench:gpu -- ${process.argv.slice(2).join(" ")}\` on ${new Date().toISOString().slice(0, 10)}, adapter: ${adapterName}; ` +
       `${reps} timed run(s) after one warm-up, median. Latency includes input upload and read-back of last_hidden_state.\n\n${table}\n\n` +
       `Ratios compare rows of this one run only. On a software adapter (Mesa llvmpipe here) these numbers show the plumbing works, not GPU speed; ` +
       `see bench/gpu-carry/ to run the same benchmark on a real GPU.\n`;

@@ -24,13 +24,8 @@ import { optimize } from "../compiler/passes/index.js";
 import type { ModelInputs, WeightMap } from "../runtime/executor.js";
 import { createTfjsExecutor, type TfjsBackendName } from "../runtime/tfjs/index.js";
 import { randomWeights } from "../runtime/weights/index.js";
+import { flag, median, option, syntheticInputs } from "./common.js";
 
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(name);
-const option = (name: string, fallback: string) => {
-  const at = args.indexOf(name);
-  return at >= 0 && args[at + 1] ? args[at + 1] : fallback;
-};
 const quick = flag("--quick");
 const models = option("--models", "small,base").split(",");
 const backends = option("--backends", "wasm,cpu").split(",") as TfjsBackendName[];
@@ -58,17 +53,6 @@ interface Cell {
   peakMB: number;
   activationMB: number;
 }
-
-function randomInputs(batch: number, seqLen: number, vocab: number): ModelInputs {
-  const ids = new Int32Array(batch * seqLen);
-  for (let i = 0; i < ids.length; i++) ids[i] = (i * 7919 + 13) % vocab;
-  return { batch, seqLen, inputIds: ids, attentionMask: new Float32Array(ids.length).fill(1), tokenTypeIds: new Int32Array(ids.length) };
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 function progress(text: string): void {
   if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}`);
@@ -117,7 +101,7 @@ async function main(): Promise<void> {
     for (const backend of backends) {
       let gflopsSeen = Infinity; // throughput of the previous cell: predicts how long the next one takes
       for (const { batch, seqLen } of SHAPES) {
-        const inputs = randomInputs(batch, seqLen, spec.vocabSize);
+        const inputs = syntheticInputs(batch, seqLen, spec.vocabSize);
         const label = `${spec.name} ${backend} B${batch} L${seqLen}`;
         const gflop = forwardFlops(plain, { batch, seqLen }).total / 1e9;
         const estimateMs = (gflop / gflopsSeen) * 1000;
