@@ -1,0 +1,83 @@
+/**
+ * The one way convspec reads a file the user named: only regular files (a
+ * FIFO would block forever, /dev/zero never ends, a directory is a mistake),
+ * with a size cap per kind checked with fstat BEFORE anything is allocated.
+ * Every refusal is a UserError that names only the path, never the content.
+ */
+import { closeSync, fstatSync, openSync, readSync, constants } from "node:fs";
+import { UserError } from "../errors.js";
+
+/** What a file is for: its size cap and how errors name it. */
+export interface FileKind {
+  /** "spec", "inputs file", "safetensors checkpoint", ... */
+  what: string;
+  maxBytes: number;
+}
+
+const MiB = 2 ** 20;
+const GiB = 2 ** 30;
+
+/** Caps per kind: a spec of more than a few MB is not a spec. */
+export const FILE_KINDS = {
+  spec: { what: "spec", maxBytes: 4 * MiB },
+  json: { what: "JSON file", maxBytes: 16 * MiB },
+  inputs: { what: "inputs file", maxBytes: 256 * MiB },
+  vocab: { what: "vocabulary", maxBytes: 64 * MiB },
+  weights: { what: "safetensors checkpoint", maxBytes: 64 * GiB },
+} as const satisfies Record<string, FileKind>;
+
+/**
+ * Opens `path` without blocking (O_NONBLOCK: opening a FIFO with no writer
+ * must not hang), checks it is a regular file within the kind's cap, and
+ * reads it whole.
+ */
+export function readRegularFile(path: string, kind: FileKind): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw new UserError(`cannot read ${kind.what} ${path}: ${describeErrno(e)}`);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new UserError(`${kind.what} ${path} is a directory, not a file`);
+    if (!stat.isFile()) throw new UserError(`${kind.what} ${path} is not a regular file (a device, FIFO or socket); convspec reads only regular files`);
+    if (stat.size > kind.maxBytes) {
+      throw new UserError(`${kind.what} ${path} is ${formatBytes(stat.size)}, more than the ${formatBytes(kind.maxBytes)} a ${kind.what} may be`);
+    }
+    const buffer = Buffer.allocUnsafe(stat.size);
+    let read = 0;
+    while (read < stat.size) {
+      const n = readSync(fd, buffer, read, stat.size - read, read);
+      if (n === 0) break; // shrank while reading
+      read += n;
+    }
+    return read === stat.size ? buffer : buffer.subarray(0, read);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`cannot read ${kind.what} ${path}: ${describeErrno(e)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The file as UTF-8 text (a leading byte-order mark removed). */
+export function readRegularText(path: string, kind: FileKind): string {
+  const text = readRegularFile(path, kind).toString("utf8");
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function describeErrno(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "it is a directory";
+  return (e as Error).message;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= GiB) return `${(bytes / GiB).toFixed(1)} GiB`;
+  if (bytes >= MiB) return `${(bytes / MiB).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
+}
