@@ -23,7 +23,7 @@ import { loadSpec } from "../compiler/load.js";
 import { optimize } from "../compiler/passes/index.js";
 import type { ModelInputs, WeightMap } from "../runtime/executor.js";
 import type { TfjsBackendName } from "../runtime/tfjs/index.js";
-import { prepare } from "../runtime/targets.js";
+import { prepare } from "../index.js";
 import { randomWeights } from "../runtime/weights/index.js";
 import { flag, median, option, syntheticInputs } from "./common.js";
 

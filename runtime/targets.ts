@@ -4,8 +4,6 @@
  * tfjs). Executors take a compiled artifact and never run passes.
  */
 import type { Artifacts, TargetName } from "../compiler/backends/index.js";
-import { compileFor, type CompileRequest } from "../compiler/pipeline.js";
-import type { Graph } from "../compiler/ir/types.js";
 import type { Executor, WeightMap } from "./executor.js";
 
 export interface ExecutorOptions {
@@ -29,10 +27,4 @@ const EXECUTORS: { [N in TargetName]: () => Promise<ExecutorFactory<N>> } = {
 export async function createExecutor<N extends TargetName>(target: N, artifact: Artifacts[N], weights: WeightMap, options: ExecutorOptions = {}): Promise<Executor> {
   const factory = (await EXECUTORS[target]()) as ExecutorFactory<N>;
   return factory(artifact, weights, options);
-}
-
-/** Compile (passes, then the target) and create the executor: the whole path from a graph to something that runs. */
-export async function prepare<N extends TargetName>(target: N, graph: Graph, weights: WeightMap, request: CompileRequest & ExecutorOptions): Promise<Executor> {
-  const { artifact } = compileFor(target, graph, request);
-  return createExecutor(target, artifact, weights, { device: request.device });
 }

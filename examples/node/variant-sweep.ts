@@ -8,7 +8,7 @@ import { forwardFlops } from "../../compiler/analysis/flops.js";
 import { countParams } from "../../compiler/analysis/params.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
 import { loadSpecFromText } from "../../compiler/load.js";
-import { prepare } from "../../runtime/targets.js";
+import { prepare } from "../../index.js";
 import { randomWeights } from "../../runtime/weights/index.js";
 
 // A small ConvBERT, then the same model with more conv heads and a wider span.

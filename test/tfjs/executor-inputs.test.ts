@@ -2,7 +2,7 @@
 import { expect, it } from "vitest";
 import { lowerToIR } from "../../compiler/ir/lower.js";
 import { loadSpec } from "../../compiler/load.js";
-import { prepare } from "../../runtime/targets.js";
+import { prepare } from "../../index.js";
 import { randomWeights } from "../../runtime/weights/index.js";
 import { loadGoldenCase } from "../helpers/golden.js";
 

@@ -3,7 +3,7 @@
  * passes: each output within 1e-4 (max abs) of Hugging Face's.
  */
 import { describe, expect, it } from "vitest";
-import { prepare } from "../../runtime/targets.js";
+import { prepare } from "../../index.js";
 import { checkedOutputs, goldenCaseNames, loadGoldenCase, maxAbsDiff } from "../helpers/golden.js";
 import { goldenModel } from "./golden-model.js";
 

@@ -10,7 +10,7 @@ import { lowerToIR } from "../../compiler/ir/lower.js";
 import { SPEC_FORMAT, type BlockSpec, type ModelSpec } from "../../compiler/spec/model-spec.js";
 import type { ModelInputs } from "../../runtime/executor.js";
 import { interpretGraph } from "../../runtime/reference/interpreter.js";
-import { prepare } from "../../runtime/targets.js";
+import { prepare } from "../../index.js";
 import { randomWeights } from "../../runtime/weights/index.js";
 import { maxAbsDiff } from "../helpers/golden.js";
 

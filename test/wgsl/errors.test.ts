@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileWgsl } from "../../compiler/backends/wgsl/index.js";
 import { UserError } from "../../compiler/errors.js";
-import { prepare } from "../../runtime/targets.js";
+import { prepare } from "../../index.js";
 import { createGpuContext, createPlanRunner } from "../../runtime/webgpu/index.js";
 import { noAdapter, sharedDevice } from "./gpu.js";
 import { denseWeights, graphOf, randomInputs } from "./models.js";

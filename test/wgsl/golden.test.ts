@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { prepare } from "../../runtime/targets.js";
+import { prepare } from "../../index.js";
 import { checkedOutputs, goldenCaseNames, loadGoldenCase, maxAbsDiff } from "../helpers/golden.js";
 import { goldenModel } from "./golden-model.js";
 import { noAdapter, sharedDevice } from "./gpu.js";

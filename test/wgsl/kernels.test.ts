@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import type { Graph } from "../../compiler/ir/types.js";
 import { interpretGraph } from "../../runtime/reference/interpreter.js";
-import { prepare } from "../../runtime/targets.js";
+import { prepare } from "../../index.js";
 import { maxAbsDiff } from "../helpers/golden.js";
 import { noAdapter, sharedDevice } from "./gpu.js";
 import { denseWeights, graphOf, randomInputs, VARIANTS } from "./models.js";
