@@ -15,7 +15,7 @@ import { loadSpec } from "../../compiler/load.js";
 import { resolveOutputs } from "../../compiler/passes/graph-utils.js";
 import { ALL_PASSES, optimize } from "../../compiler/passes/index.js";
 import { compileFor, type Compiled } from "../../compiler/pipeline.js";
-import { parsePassesOption } from "../options.js";
+import { parsePassesOption, parseShape } from "../options.js";
 
 interface CompileOptions {
   target: string;
@@ -24,6 +24,8 @@ interface CompileOptions {
   opt: string;
   outputs?: string;
   out?: string;
+  shape?: string;
+  features?: string;
 }
 
 export function registerCompile(program: Command): void {
@@ -37,6 +39,8 @@ export function registerCompile(program: Command): void {
     .option("--opt <passes>", "all, none, or a comma list of passes", "all")
     .option("--outputs <names>", "comma list of outputs to keep (default: the run contract's outputs)")
     .option("-o, --out <path>", "write the artifact there (wgsl: a directory) instead of printing it")
+    .option("--shape <BxL>", "batch x sequence length to tune for, e.g. 8x512 (wgsl tile choices; default 1x128); the artifact runs at any shape")
+    .option("--features <list>", "wgsl: optional adapter features the kernels may use (subgroups); the plan then needs them")
     .addHelpText(
       "after",
       `\nPasses (run in this order): ${ALL_PASSES.map((p) => `\n  ${p.name.padEnd(20)} ${p.summary}`).join("")}\n` +
@@ -55,7 +59,8 @@ export function registerCompile(program: Command): void {
         process.stdout.write(printIR(optimize(graph, { passes, requestedOutputs: outputs })) + "\n");
         return;
       }
-      const compiled = compileFor(targetName, graph, { outputs, passes, options: { backend: opts.backend } });
+      const options = { backend: opts.backend, shape: parseShape(opts.shape), features: opts.features?.split(",").map((f) => f.trim()) };
+      const compiled = compileFor(targetName, graph, { outputs, passes, options });
       process.stdout.write((opts.emit === "ir" ? printIR(compiled.graph) : await renderArtifact(compiled, opts.out)) + "\n");
     });
 }

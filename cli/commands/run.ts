@@ -82,8 +82,11 @@ async function runCommand(modelPath: string, opts: RunOptions): Promise<void> {
 
   // Without --output only the fill-mask predictions are printed: the MLM logits suffice.
   const outputs = opts.output !== undefined ? contractOutputs(graph) : ["mlm_logits"];
-  const { artifact } = compileFor(target, graph, { outputs, passes: parsePassesOption(opts.opt), options: { backend: opts.backend } });
-  const executor = await timedAsync(`preparing the ${target} executor`, () => createExecutor(target, artifact, weights));
+  // WGSL: the device first, so the kernels may use its features; tiles are chosen for this input's shape.
+  const device = target === "wgsl" ? await (await import("../../runtime/webgpu/device.js")).createDevice() : undefined;
+  const options = { backend: opts.backend, shape: { B: inputs.batch, L: inputs.seqLen }, features: device ? [...device.features] : undefined };
+  const { artifact } = compileFor(target, graph, { outputs, passes: parsePassesOption(opts.opt), options });
+  const executor = await timedAsync(`preparing the ${target} executor`, () => createExecutor(target, artifact, weights, { device }));
   try {
     const result = await timedAsync(`forward pass (B=${inputs.batch}, L=${inputs.seqLen})`, () => executor.run(inputs, outputs));
     if (opts.output !== undefined) {
@@ -97,6 +100,7 @@ async function runCommand(modelPath: string, opts: RunOptions): Promise<void> {
     }
   } finally {
     executor.dispose();
+    device?.destroy();
   }
 }
 

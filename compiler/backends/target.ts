@@ -9,6 +9,7 @@
  */
 import type { Graph } from "../ir/types.js";
 import type { TfjsPlan } from "./tfjs/plan.js";
+import type { WgslFlags } from "./wgsl/flags.js";
 import type { WgslProgramPlan } from "./wgsl/plan.js";
 
 /** Each target's compiled form. */
@@ -25,6 +26,12 @@ export type TargetName = keyof Artifacts;
 export interface TargetOptions {
   /** The execution backend inside the target (tfjs: tensorflow, wasm, cpu). */
   backend?: string;
+  /** WGSL: optional adapter features the kernels may use (`subgroups`); the plan records what it used. */
+  features?: readonly string[];
+  /** WGSL: tuning knobs over DEFAULT_FLAGS. */
+  flags?: Partial<WgslFlags>;
+  /** The batch and sequence length to tune for (tile choices); the artifact still runs at any shape. */
+  shape?: { B: number; L: number };
 }
 
 export interface CompilerTarget<N extends TargetName> {

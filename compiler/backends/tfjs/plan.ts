@@ -4,11 +4,13 @@
  * last use), plus the weight layouts to build once at load time.
  *
  * The plan is pure data; runtime/tfjs executes it with its op table. The
- * graph arrives optimised; the plan only drops ops no requested output reads.
+ * graph arrives optimised; the plan splits the fused forms tfjs has no
+ * kernel for (expand.ts) and drops ops no requested output reads.
  */
 import type { Graph, Op } from "../../ir/types.js";
 import { neededOps, resolveOutputs } from "../../passes/graph-utils.js";
 import { lastUses } from "../../passes/liveness.js";
+import { expandForTfjs } from "./expand.js";
 import { weightLayouts, type WeightLayout } from "./weight-layout.js";
 
 /** tfjs backends in the order `auto` tries them. */
@@ -34,7 +36,8 @@ export interface TfjsPlan {
   weights: WeightLayout[];
 }
 
-export function buildTfjsPlan(graph: Graph, requestedOutputs: readonly string[] = Object.keys(graph.outputs), backend?: TfjsBackendName): TfjsPlan {
+export function buildTfjsPlan(optimised: Graph, requestedOutputs: readonly string[] = Object.keys(optimised.outputs), backend?: TfjsBackendName): TfjsPlan {
+  const graph = expandForTfjs(optimised);
   const ids = resolveOutputs(graph, requestedOutputs);
   const outputs: Record<string, string> = Object.create(null);
   requestedOutputs.forEach((name, i) => (outputs[name] = ids[i]));

@@ -44,7 +44,7 @@ function opLayouts(op: Op): WeightLayout[] {
     case "layer_norm":
       return [asIs(op.gamma), asIs(op.beta)];
     case "add_layer_norm":
-      return [...op.terms.flatMap((t) => (t.kind === "value" ? [] : [asIs(t.table)])), asIs(op.gamma), asIs(op.beta)];
+      return [...op.terms.flatMap((t) => (t.kind === "gather" || t.kind === "positions" ? [asIs(t.table)] : [])), asIs(op.gamma), asIs(op.beta)];
     case "linear": {
       const outFeatures = op.segments.map((s) => s.outFeatures);
       const kernel: WeightLayout = { kind: "linear_kernel", name: linearKernelName(op), sources: op.segments.map((s) => s.weight), groups: op.groups, inFeatures: op.inFeatures, outFeatures };

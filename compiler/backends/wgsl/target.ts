@@ -7,7 +7,7 @@ export const wgslTarget: CompilerTarget<"wgsl"> = {
   name: "wgsl",
   summary: "generated WGSL kernels on any WebGPU device (Dawn in Node, browsers)",
   backends: [],
-  compile: (graph, outputs) => compileWgsl(graph, { outputs }),
+  compile: (graph, outputs, options) => compileWgsl(graph, { outputs, features: options.features, flags: options.flags, reference: options.shape }),
   print: printWgslPlan,
   async write(plan, out) {
     // Loaded only here: emit.ts needs esbuild, which nothing else at run time does.

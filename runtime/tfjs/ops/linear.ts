@@ -6,14 +6,13 @@
  * Grouped linears run as one batched matmul over the G groups.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { LinearOp } from "../../../compiler/ir/types.js";
+import { assertNever, type LinearOp } from "../../../compiler/ir/types.js";
 import { linearBiasName, linearKernelName } from "../../../compiler/backends/tfjs/weight-layout.js";
 import { applyActivation } from "./activation.js";
 import { weight, type OpLowering, type StepContext } from "./types.js";
 
-export const linear: OpLowering<LinearOp> = (op, [input, gate], ctx) => {
-  // A gated linear multiplies its operand by the gate first (fused in the IR; tfjs has no gated matmul).
-  const x = op.gated ? tf.mul(input, gate) : input;
+export const linear: OpLowering<LinearOp> = (op, inputs, ctx) => {
+  const x = operand(op, inputs);
   const leading = x.shape.slice(0, -1);
   const rows = x.size / op.inFeatures;
   const flat = tf.reshape(x, [rows, op.inFeatures]);
@@ -52,4 +51,21 @@ function groupedMatmul(op: LinearOp, x: tf.Tensor, ctx: StepContext): tf.Tensor 
   const biasName = linearBiasName(op);
   if (biasName) y = tf.add(y, weight(ctx, biasName));
   return tf.transpose(applyActivation(op.activation, y), [1, 0, 2]);
+}
+
+/** The left operand every segment shares (the plan split other forms: compiler/backends/tfjs/expand.ts). */
+function operand(op: LinearOp, inputs: tf.Tensor[]): tf.Tensor {
+  const { operand } = op.segments[0];
+  if (op.segments.some((s) => s.operand.kind !== operand.kind)) throw new Error(`tfjs plan: linear '${op.id}' mixes operand kinds`);
+  switch (operand.kind) {
+    case "input":
+      return inputs[0];
+    case "gated":
+      // tfjs has no gated matmul: one multiply inside this step.
+      return tf.mul(inputs[0], inputs[operand.gate]);
+    case "depthwise_conv":
+      throw new Error(`tfjs plan: linear '${op.id}' over a depthwise conv was not split`);
+    default:
+      return assertNever(operand, "linear operand");
+  }
 }

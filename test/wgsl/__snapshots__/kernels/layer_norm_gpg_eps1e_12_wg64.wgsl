@@ -35,9 +35,6 @@ var<workgroup> partial: array<f32, 64>;
 fn reduce_sum(li: u32, x: f32) -> f32 {
   partial[li] = x;
   workgroupBarrier();
-  // Every invocation sums the 64 partials itself: one barrier instead of log2(64),
-  // and no in-place tree: that pattern gave wrong sums on Mesa llvmpipe behind Dawn's GL
-  // backend (cause not pinned down; 64 adds per invocation are cheap at this size).
   var total = 0.0;
   for (var i = 0u; i < 64u; i++) { total += partial[i]; }
   workgroupBarrier();
