@@ -11,7 +11,8 @@ import { buildTfjsPlan } from "../../compiler/backends/tfjs/plan.js";
 import { writeWgslBundle } from "../../compiler/backends/wgsl/index.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
 import { printIR } from "../../compiler/ir/print.js";
-import { loadSpec } from "../../compiler/load.js";
+import { CommandInputs } from "../../compiler/io/input-files.js";
+import { loadSpecWithSources } from "../../compiler/load.js";
 import { resolveOutputs } from "../../compiler/passes/graph-utils.js";
 import { optimize } from "../../compiler/passes/index.js";
 import { contractOutputs } from "../../compiler/ir/outputs.js";
@@ -40,7 +41,8 @@ export function registerCompile(program: Command): void {
       if (!["ir", "tfjs", "wgsl"].includes(opts.target)) throw new UserError(`unknown --target '${opts.target}' (expected ir, tfjs or wgsl)`);
       if (opts.emit !== undefined && opts.emit !== "ir") throw new UserError(`unknown --emit '${opts.emit}' (expected ir)`);
       if (opts.target === "wgsl" && opts.emit === undefined && opts.out === undefined) throw new UserError("--target wgsl needs -o DIR");
-      const graph = lowerToIR(await loadSpec(specPath));
+      const { spec, sources } = await loadSpecWithSources(specPath);
+      const graph = lowerToIR(spec);
       const requested = opts.outputs ? opts.outputs.split(",").map((s) => s.trim()) : contractOutputs(graph);
       resolveOutputs(graph, requested); // unknown names fail here even with --opt none
       const optimized = optimize(graph, { passes: parsePassesOption(opts.opt), requestedOutputs: requested });
@@ -49,7 +51,7 @@ export function registerCompile(program: Command): void {
       } else if (opts.target === "tfjs") {
         process.stdout.write(printTfjsPlan(buildTfjsPlan(optimized, requested)) + "\n");
       } else {
-        const plan = writeWgslBundle(optimized, opts.out!, { outputs: requested });
+        const plan = await writeWgslBundle(optimized, opts.out!, { outputs: requested }, { inputs: new CommandInputs().addSpec(sources, "the spec") });
         const { arenaBytes, intermediateBytes, reference } = plan.memory;
         const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
         process.stdout.write(
