@@ -74,16 +74,21 @@ function newFile(path: string, label: string): OutputTarget {
   return { kind: "file", finalPath: path };
 }
 
-/** The nearest ancestor of `path` that exists but is not a directory. */
 function notAFolder(path: string, label: string): UserError {
+  const file = fileAncestor(path);
+  return new UserError(`cannot write ${label}: ${file ? `${file} is a file, not a folder` : "a part of the path is not a folder"}`);
+}
+
+/** The nearest ancestor of `path` that exists but is not a directory (why a write got ENOTDIR). */
+export function fileAncestor(path: string): string | undefined {
   for (let p = dirname(path); p !== dirname(p); p = dirname(p)) {
     try {
-      if (!statSync(p).isDirectory()) return new UserError(`cannot write ${label}: ${p} is a file, not a folder`);
+      if (!statSync(p).isDirectory()) return p;
     } catch {
       // missing or unreadable: look further up
     }
   }
-  return new UserError(`cannot write ${label}: a part of the path is not a folder`);
+  return undefined;
 }
 
 function isNullDevice(stat: Stats): boolean {

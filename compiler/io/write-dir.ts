@@ -15,7 +15,7 @@ import { open, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import type { CommandInputs } from "./input-files.js";
-import { describeErrno } from "./output-target.js";
+import { describeErrno, fileAncestor } from "./output-target.js";
 import { FILE_KINDS, readRegularText } from "./read-file.js";
 import { removeQuietly, trackTempFile } from "./temp-files.js";
 import { tempNameFor } from "./write-file.js";
@@ -70,19 +70,25 @@ function checkName(name: string, source: string): void {
 }
 
 function ensureFolder(dir: string, label: string): void {
+  const throughFile = () => {
+    const file = fileAncestor(dir);
+    return new UserError(`cannot create output directory ${dir}: ${file ? `${file} is a file, not a folder` : "a part of the path is a file, not a folder"}`);
+  };
   try {
     if (statSync(dir).isDirectory()) return;
     throw new UserError(`cannot write ${label}: ${dir} exists and is not a folder`);
   } catch (e) {
     if (e instanceof UserError) throw e;
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new UserError(`cannot write ${label}: ${describeErrno(e)}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOTDIR") throw throughFile();
+    if (code !== "ENOENT") throw new UserError(`cannot write ${label}: ${describeErrno(e)}`);
   }
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOTDIR" || code === "EEXIST" ? "a part of the path is a file, not a folder" : describeErrno(e);
-    throw new UserError(`cannot create output directory ${dir}: ${why}`);
+    if (code === "ENOTDIR" || code === "EEXIST") throw throughFile();
+    throw new UserError(`cannot create output directory ${dir}: ${describeErrno(e)}`);
   }
 }
 
