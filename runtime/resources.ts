@@ -15,6 +15,7 @@
 import { createRequire } from "node:module";
 import { totalmem } from "node:os";
 import { UserError } from "../compiler/errors.js";
+import { formatBytes } from "../compiler/io/read-file.js";
 import { activationMemory, BYTES_PER_ELEMENT, scratchSize, valueBytes } from "../compiler/analysis/memory.js";
 import { paramCount } from "../compiler/analysis/params.js";
 import { evaluate } from "../compiler/analysis/polynomial.js";
@@ -111,11 +112,11 @@ export function checkResources(
   const machine = options.totalMemory ?? totalmem();
   if (estimate.totalBytes > machine) {
     throw new UserError(
-      `model '${graph.name}' needs about ${formatSize(estimate.totalBytes)} to run at ${where}: ` +
-        `${formatSize(estimate.loadedWeightBytes)} of weights as loaded, ${formatSize(estimate.executorWeightBytes)} more laid out for the ` +
+      `model '${graph.name}' needs about ${formatBytes(estimate.totalBytes)} to run at ${where}: ` +
+        `${formatBytes(estimate.loadedWeightBytes)} of weights as loaded, ${formatBytes(estimate.executorWeightBytes)} more laid out for the ` +
         `${request.target} executor (${formatCount(estimate.parameters)} parameters as float32), ` +
-        `${formatSize(estimate.activationBytes)} of activations at the peak and ${formatSize(estimate.outputBytes)} of outputs; ` +
-        `this machine has ${formatSize(machine)} (os.totalmem). Pass --no-memory-check to try anyway`,
+        `${formatBytes(estimate.activationBytes)} of activations at the peak and ${formatBytes(estimate.outputBytes)} of outputs; ` +
+        `this machine has ${formatBytes(machine)} (os.totalmem). Pass --no-memory-check to try anyway`,
     );
   }
   const backend = request.target === "tfjs" ? (request.backend ?? options.defaultBackend ?? defaultTfjsBackend()) : undefined;
@@ -123,9 +124,9 @@ export function checkResources(
   if (backend === "wasm" && heapBytes > WASM_HEAP_BYTES) {
     const chosen = request.backend === undefined ? " (the default backend here)" : "";
     throw new UserError(
-      `model '${graph.name}' needs about ${formatSize(heapBytes)} of tfjs-wasm heap at ${where} ` +
-        `(${formatSize(estimate.executorWeightBytes)} of weights, ${formatSize(estimate.activationBytes)} of activations at the peak), ` +
-        `and tfjs-wasm${chosen} keeps every tensor in one WebAssembly heap of at most ${formatSize(WASM_HEAP_BYTES)}. ` +
+      `model '${graph.name}' needs about ${formatBytes(heapBytes)} of tfjs-wasm heap at ${where} ` +
+        `(${formatBytes(estimate.executorWeightBytes)} of weights, ${formatBytes(estimate.activationBytes)} of activations at the peak), ` +
+        `and tfjs-wasm${chosen} keeps every tensor in one WebAssembly heap of at most ${formatBytes(WASM_HEAP_BYTES)}. ` +
         "Use --backend cpu, fewer or shorter sequences, or --no-memory-check to try anyway",
     );
   }
@@ -140,18 +141,6 @@ function defaultTfjsBackend(): "wasm" | "tensorflow" {
   } catch {
     return "wasm";
   }
-}
-
-export function formatSize(bytes: number): string {
-  const units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const digits = value >= 1e6 ? value.toExponential(2) : unit === 0 ? String(value) : value.toFixed(1);
-  return `${digits} ${units[unit]}`;
 }
 
 function formatCount(n: number): string {

@@ -93,9 +93,15 @@ function describeErrno(e: unknown): string {
   return (e as Error).message;
 }
 
+/** Bytes in binary units, one decimal ("1.5 GiB"); absurd sizes in exponent form ("9.09e+11 PiB"). */
 export function formatBytes(bytes: number): string {
-  if (bytes >= GiB) return `${(bytes / GiB).toFixed(1)} GiB`;
-  if (bytes >= MiB) return `${(bytes / MiB).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} bytes`;
+  const units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = value >= 1e6 ? value.toExponential(2) : unit === 0 ? String(value) : value.toFixed(1);
+  return `${digits} ${units[unit]}`;
 }

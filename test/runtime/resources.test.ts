@@ -8,7 +8,8 @@ import { activationMemory } from "../../compiler/analysis/memory.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
 import { contractOutputs } from "../../compiler/ir/outputs.js";
 import { loadSpecFromText } from "../../compiler/load.js";
-import { checkResources, estimateResources, formatSize, WASM_HEAP_BYTES } from "../../runtime/resources.js";
+import { formatBytes } from "../../compiler/io/read-file.js";
+import { checkResources, estimateResources, WASM_HEAP_BYTES } from "../../runtime/resources.js";
 import { specsDir } from "../frontend/helpers.js";
 import { cli, STACK_FRAME, tempDir } from "../io/helpers.js";
 
@@ -45,7 +46,7 @@ describe("checkResources", () => {
     const e = estimateResources(graph, request(graph));
     const machine = e.totalBytes - 1;
     expect(() => checkResources(graph, request(graph), { totalMemory: machine })).toThrow(
-      new RegExp(`^model 't' needs about ${formatSize(e.totalBytes)} to run at B=1, L=8: .* this machine has ${formatSize(machine)} \\(os\\.totalmem\\)\\. Pass --no-memory-check to try anyway$`),
+      new RegExp(`^model 't' needs about ${formatBytes(e.totalBytes)} to run at B=1, L=8: .* this machine has ${formatBytes(machine)} \\(os\\.totalmem\\)\\. Pass --no-memory-check to try anyway$`),
     );
     expect(checkResources(graph, request(graph), { totalMemory: machine, allowLarge: true }).totalBytes).toBe(e.totalBytes);
   });
