@@ -11,7 +11,8 @@ import { UserError } from "../../compiler/errors.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
 import { contractOutputs } from "../../compiler/ir/outputs.js";
 import { printIR } from "../../compiler/ir/print.js";
-import { loadSpec } from "../../compiler/load.js";
+import { CommandInputs } from "../../compiler/io/input-files.js";
+import { loadSpecWithSources } from "../../compiler/load.js";
 import { resolveOutputs } from "../../compiler/passes/graph-utils.js";
 import { ALL_PASSES, optimize } from "../../compiler/passes/index.js";
 import { compileFor, type Compiled } from "../../compiler/pipeline.js";
@@ -51,7 +52,8 @@ export function registerCompile(program: Command): void {
       const targetName = opts.target === "ir" ? null : targetNamed(opts.target);
       if (targetName === null && opts.out !== undefined) throw new UserError("-o needs a --target that writes files (wgsl)");
       if (targetName !== null) checkBackend(targetName, opts.backend);
-      const graph = lowerToIR(await loadSpec(specPath));
+      const { spec, sources } = await loadSpecWithSources(specPath);
+      const graph = lowerToIR(spec);
       const outputs = opts.outputs ? opts.outputs.split(",").map((s) => s.trim()) : contractOutputs(graph);
       const passes = parsePassesOption(opts.opt);
       if (targetName === null) {
@@ -61,14 +63,15 @@ export function registerCompile(program: Command): void {
       }
       const options = { backend: opts.backend, shape: parseShape(opts.shape), features: opts.features?.split(",").map((f) => f.trim()) };
       const compiled = compileFor(targetName, graph, { outputs, passes, options });
-      process.stdout.write((opts.emit === "ir" ? printIR(compiled.graph) : await renderArtifact(compiled, opts.out)) + "\n");
+      const inputs = new CommandInputs().addSpec(sources, "the spec");
+      process.stdout.write((opts.emit === "ir" ? printIR(compiled.graph) : await renderArtifact(compiled, opts.out, inputs)) + "\n");
     });
 }
 
 /** The artifact printed, or written to `out` (what was written, as a summary). */
-async function renderArtifact<N extends TargetName>({ target, artifact }: Compiled<N>, out: string | undefined): Promise<string> {
+async function renderArtifact<N extends TargetName>({ target, artifact }: Compiled<N>, out: string | undefined, inputs: CommandInputs): Promise<string> {
   const compiler = compilerTarget(target);
   if (out === undefined) return compiler.print(artifact);
   if (!compiler.write) throw new UserError(`--target ${target} has no on-disk form; drop -o to print it`);
-  return compiler.write(artifact, out);
+  return compiler.write(artifact, out, { inputs });
 }

@@ -21,7 +21,7 @@ export async function buildBrowserDemo(outDir: string, goldenCase: string): Prom
   const { spec } = importHfConfig(config, "golden");
   const graph = lowerToIR(specWithCheckpointHeads(spec, readSafetensors(join(goldenCase, "model.safetensors"))));
   const outputs = contractOutputs(graph);
-  writeWgslBundle(compileFor("wgsl", graph, { outputs }).artifact, join(outDir, "model"));
+  await writeWgslBundle(compileFor("wgsl", graph, { outputs }).artifact, join(outDir, "model"));
   await build({ entryPoints: [join(here, "main.ts")], bundle: true, format: "esm", target: "es2022", outfile: join(outDir, "main.js"), logLevel: "warning" });
 }
 
