@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { isUserError } from "../compiler/errors.js";
+import { registerBench } from "./commands/bench.js";
 import { registerCheck } from "./commands/check.js";
 import { registerCompile } from "./commands/compile.js";
 import { registerCompare } from "./commands/compare.js";
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerCheck, registerCompile, registerCompare, registerImportHf, registerExport, registerRun]) {
+  for (const register of [registerCheck, registerCompile, registerCompare, registerImportHf, registerExport, registerRun, registerBench]) {
     register(program);
   }
   for (const command of program.commands) command.exitOverride();
