@@ -33,14 +33,16 @@ figure { margin: 0; padding: 12px; background: var(--panel); border: 1px solid v
 figcaption { margin-top: 6px; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 8px 0; }
 th, td { border-bottom: 1px solid var(--rule); padding: 4px 10px; text-align: right; vertical-align: top; white-space: nowrap; }
-td.text, td.source, .devices td { white-space: normal; }
+td.source, .devices td { white-space: normal; }
+th { white-space: normal; }
 th:first-child, td:first-child, td.text { text-align: left; }
 .devices th { font-weight: normal; text-align: left; }
 td.source { text-align: left; color: var(--muted); font-size: 12px; overflow-wrap: anywhere; }
 .devices { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 16px; }
 .devices table { width: 100%; table-layout: fixed; } .devices th:first-child { width: 28%; } .devices td:nth-child(2) { width: 22%; }
 .devices h3 { font-size: 14px; margin: 8px 0 0; }
-code { overflow-wrap: anywhere; font-size: 12px; }
+code { font-size: 12px; }
+.wide { overflow-x: auto; }
 @media print {
   :root { --fg:#000; --bg:#fff; --muted:#444; --rule:#bbb; --panel:#fff; color-scheme: light; }
   body { max-width: none; padding: 0; font-size: 11px; }
@@ -87,24 +89,24 @@ function summaryTable(p: PageInput): string {
   const cell = (m: ModelSummary, v: number | undefined, f: (n: number) => string) => (v === undefined ? "—" : f(v));
   const flops = rowFormatter("flops", p.models.map((m) => m.flops.bySeqLen[L]?.backbone ?? null));
   const bytes = rowFormatter("bytes", p.models.map((m) => m.memory.bySeqLen[L]?.peakWithScratchBytes ?? null));
-  const head = ["model", "spec", "layers", "backbone params", `FLOPs, L=${L}`, `peak memory, L=${L}`, ...p.devices.map((d) => `predicted ${d.id}, L=${L}`)];
+  const head = ["model (spec)", "layers", "backbone params", "FLOPs", "peak memory", ...p.devices.map((d) => `predicted ${d.id}`)];
   const measured = p.bench?.results.filter((c) => c.batch === p.batch && c.seqLen === L) ?? [];
-  if (measured.length > 0) head.push(`measured ${p.bench!.executor}, L=${L}`);
+  if (measured.length > 0) head.push(`measured ${p.bench!.executor}`);
+  const predictedAt = (m: ModelSummary, device: string) => m.predicted.find((x) => x.device === device)?.byBatch[p.batch]?.[L]?.seconds;
+  const seconds = p.devices.map((d) => rowFormatter("seconds", p.models.map((m) => predictedAt(m, d.id) ?? null)));
+  const measuredSeconds = rowFormatter("seconds", measured.map((c) => c.medianMs / 1e3));
   const rows = p.models.map((m) => {
-    const predicted = p.devices.map((d) => {
-      const s = m.predicted.find((x) => x.device === d.id)?.byBatch[p.batch]?.[L]?.seconds;
-      return cell(m, s, (v) => rowFormatter("seconds", [v])(v));
-    });
+    const predicted = p.devices.map((d, i) => cell(m, predictedAt(m, d.id), seconds[i]));
     const bench = measured.find((c) => c.model === m.name);
     const cells = [
-      `<td class="text">${escape(m.name)}</td>`, `<td class="text"><code>${escape(m.spec)}</code></td>`, `<td>${m.layers}</td>`,
+      `<td class="text">${escape(m.name)}<br><code class="note">${escape(m.spec)}</code></td>`, `<td>${m.layers}</td>`,
       `<td>${m.params.backbone.toLocaleString("en-US")}</td>`, `<td>${cell(m, m.flops.bySeqLen[L]?.backbone, flops)}</td>`,
       `<td>${cell(m, m.memory.bySeqLen[L]?.peakWithScratchBytes, bytes)}</td>`, ...predicted.map((t) => `<td>${t}</td>`),
     ];
-    if (measured.length > 0) cells.push(`<td>${bench ? rowFormatter("seconds", [bench.medianMs / 1e3])(bench.medianMs / 1e3) : "—"}</td>`);
+    if (measured.length > 0) cells.push(`<td>${bench ? measuredSeconds(bench.medianMs / 1e3) : "—"}</td>`);
     return `<tr>${cells.join("")}</tr>`;
   });
-  return `<table><thead><tr>${head.map((h) => `<th>${escape(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table><p class="note">B=${p.batch}; memory: peak live activations with attention scores, f32.</p>`;
+  return `<div class="wide"><table><thead><tr>${head.map((h) => `<th>${escape(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table></div><p class="note">B=${p.batch}, L=${L}; memory: peak live activations with attention scores, f32; predicted: the roofline cost model (below).</p>`;
 }
 
 /** Per device: each figure, its value and its source. */

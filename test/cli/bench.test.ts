@@ -103,7 +103,7 @@ describe("convspec bench", () => {
     expect(text).toMatch(/bench .* 2\/4 runs \| tiny-128 B1 L8 \| ETA/);
   });
 
-  it.skipIf(noAdapter)("--target wgsl runs the generated kernels (skipped: no WebGPU adapter)", async () => {
+  it.skipIf(noAdapter)("--target wgsl runs the generated kernels", async () => {
     const { code, stdout } = await cli("bench", TINY[0], "--target", "wgsl", "--seq", "8", "--reps", "2", "--json");
     expect(code).toBe(0);
     const results = JSON.parse(stdout) as BenchResults;
