@@ -8,7 +8,7 @@
  * on named devices from the backbone's WGSL plan (roofline.ts).
  * Sequence lengths beyond the model's max positions are skipped and listed.
  */
-import { compileWgsl } from "../backends/wgsl/index.js";
+import { compileWgsl } from "../backends/wgsl/schedule.js";
 import { lowerToIR } from "../ir/lower.js";
 import type { Graph, Part } from "../ir/types.js";
 import { optimize } from "../passes/index.js";
