@@ -1,5 +1,5 @@
 /** Small queries and rebuilds over an IR graph, shared by the passes and analyses. */
-import { didYouMean } from "../dsl/diagnostics.js";
+import { didYouMean } from "../diagnostics.js";
 import { UserError } from "../errors.js";
 import type { Graph, Op, Value } from "../ir/types.js";
 

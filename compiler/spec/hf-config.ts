@@ -7,8 +7,8 @@
  * heads of size H/n/2, no span mask, no pooler.
  */
 import { UserError } from "../errors.js";
-import { MAX_LAYERS, type HeadTerms } from "../dsl/expand.js";
-import { ACTIVATIONS, SPEC_FORMAT, type Activation, type ModelSpec } from "./model-spec.js";
+import { ACTIVATIONS, MAX_LAYERS, SPEC_FORMAT, type Activation, type ModelSpec } from "./model-spec.js";
+import type { HeadTerms } from "./validate.js";
 
 export interface HfImport {
   spec: ModelSpec;

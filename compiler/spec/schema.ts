@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import Ajv2020, { type ErrorObject } from "ajv/dist/2020.js";
-import { suggestion, type Diagnostic } from "../dsl/diagnostics.js";
-import type { Locate } from "../dsl/validate.js";
+import { suggestion, type Diagnostic } from "../diagnostics.js";
+import type { Locate } from "./validate.js";
 import type { ModelSpec } from "./model-spec.js";
 
 export const MODEL_SPEC_SCHEMA: object = JSON.parse(readFileSync(new URL("./model-spec.schema.json", import.meta.url), "utf8"));
