@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { UserError } from "../../compiler/errors.js";
 import { loadSpec } from "../../compiler/load.js";
 import { exportHfConfig } from "../../compiler/spec/hf-config.js";
+import type { ModelSpec } from "../../compiler/spec/model-spec.js";
 
 /** Writes to a temporary name in the same folder, then renames: never a half-written file. */
 export function writeTextAtomic(path: string, text: string): void {
@@ -29,9 +30,19 @@ export function registerExport(program: Command): void {
         throw new UserError(`unknown export format '${options.format}': use json or hf`);
       }
       const spec = await loadSpec(specPath);
-      const value = options.format === "json" ? spec : exportHfConfig(spec);
+      const value = options.format === "json" ? spec : hfConfigOrAdvice(spec);
       const text = JSON.stringify(value, null, 2) + "\n";
       if (options.output) writeTextAtomic(options.output, text);
       else process.stdout.write(text);
     });
+}
+
+/** The HF config, or the refusal with the format that keeps everything. */
+function hfConfigOrAdvice(spec: ModelSpec): Record<string, unknown> {
+  try {
+    return exportHfConfig(spec);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    throw new UserError(`${e.message}\nUse --format json to write the resolved spec, which keeps every detail (convspec reads it back; Hugging Face does not).`);
+  }
 }

@@ -19,6 +19,8 @@ export interface ResolvedSpec {
   /** Per layer: the HF head terms when the split was given that way (validate checks H % n). */
   headTerms: (HeadTerms | undefined)[];
   sources: ReadonlyMap<string, string>;
+  /** Parent file -> the `extends` in its child that pulled it in (the "required by" chain of an error). */
+  extendedBy: ReadonlyMap<string, SourceLocation>;
   /**
    * Problems that did not stop the spec from being built (a bad layer range is
    * reported and ignored): reported together with the semantic checks, so one
@@ -93,7 +95,7 @@ export function expandModel(merged: MergedModel, sink: DiagnosticSink): Resolved
     layers,
     heads,
   };
-  return { spec, sourceMap, headTerms, sources: sink.sources, diagnostics: [...sink.diagnostics] };
+  return { spec, sourceMap, headTerms, sources: sink.sources, extendedBy: sink.extendedBy, diagnostics: [...sink.diagnostics] };
 }
 
 interface Split {

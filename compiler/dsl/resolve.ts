@@ -5,9 +5,9 @@
  * Step 2, expanding the merged fields into one BlockSpec per layer, is in
  * `expand.ts`.
  */
-import { readFileSync } from "node:fs";
-import { dirname, relative, resolve as resolvePath } from "node:path";
-import type { SourceLocation } from "../errors.js";
+import { basename, dirname, extname, relative, resolve as resolvePath } from "node:path";
+import { UserError, type SourceLocation } from "../errors.js";
+import { FILE_KINDS, readRegularText } from "../io/read-file.js";
 import type { BlockBody, Expr, FileAst, Setting } from "./ast.js";
 import { buildAst } from "./build-ast.js";
 import { DiagnosticSink, suggestion } from "../diagnostics.js";
@@ -28,7 +28,7 @@ interface Context {
 }
 
 /** Parses and resolves one spec text; `fileName` is used in messages and to resolve `extends`. */
-export function resolveSpecText(text: string, fileName: string, readText: ReadText = (p) => readFileSync(p, "utf8")): ResolvedSpec {
+export function resolveSpecText(text: string, fileName: string, readText: ReadText = (p) => readRegularText(p, FILE_KINDS.spec)): ResolvedSpec {
   const sink = new DiagnosticSink();
   const merged = resolveFile(text, fileName, { sink, readText, stack: [] }, 0);
   sink.throwIfAny();
@@ -101,6 +101,9 @@ function resolveFile(withBom: string, fileName: string, ctx: Context, level: num
   return merged;
 }
 
+/** Longer `extends` chains are a mistake (or a generated attack), not a model family. */
+export const MAX_EXTENDS_DEPTH = 32;
+
 function resolveParent(fileName: string, parent: { path: string; loc: SourceLocation }, ctx: Context, level: number): MergedModel | undefined {
   const self = resolvePath(fileName);
   const target = resolvePath(dirname(self), parent.path);
@@ -110,16 +113,33 @@ function resolveParent(fileName: string, parent: { path: string; loc: SourceLoca
     ctx.sink.error(parent.loc, `extends cycle: ${cycle}`);
     return undefined;
   }
+  if (stack.length >= MAX_EXTENDS_DEPTH) {
+    ctx.sink.error(parent.loc, `extends chain too deep: more than ${MAX_EXTENDS_DEPTH} specs (${displayName(stack[0])} -> ... -> ${displayName(target)})`);
+    return undefined;
+  }
+  // Only a .convspec is read: the error names the path and never quotes another kind of file.
+  const ext = extname(target).toLowerCase();
+  if (ext === ".json") {
+    ctx.sink.error(parent.loc, `extends needs a .convspec; run \`convspec import-hf ${parent.path} -o ${basename(parent.path, extname(parent.path))}.convspec\` first and extend that`);
+    return undefined;
+  }
+  if (ext !== ".convspec") {
+    ctx.sink.error(parent.loc, `extends needs a .convspec file; '${parent.path}' is not one`);
+    return undefined;
+  }
   let text: string;
   try {
     text = ctx.readText(target);
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = e instanceof UserError ? e.message : code === "ENOENT" ? "no such file" : (e as Error).message;
     ctx.sink.error(parent.loc, `cannot read parent spec '${parent.path}' (${displayName(target)}): ${why}`);
     return undefined;
   }
   // A parent's ranges apply before its child's: ancestors get lower levels.
-  return resolveFile(text, displayName(target), { ...ctx, stack }, level - 1);
+  const name = displayName(target);
+  ctx.sink.extendedBy.set(name, parent.loc);
+  return resolveFile(text, name, { ...ctx, stack }, level - 1);
 }
 
 /** `layers 6-11 { }`: a range written with '-' (two literals subtracted). */
