@@ -190,7 +190,12 @@ export class DiagnosticSink {
     return this.diagnostics.length > 0;
   }
 
+  /** Throws every diagnostic, in file order: each file in the order it was first reported in, then by line and column. */
   throwIfAny(): void {
-    if (this.hasErrors) throw new SpecError(this.diagnostics, this.sources, this.extendedBy);
+    if (!this.hasErrors) return;
+    const fileRank = new Map<string, number>();
+    for (const d of this.diagnostics) if (!fileRank.has(d.loc.file)) fileRank.set(d.loc.file, fileRank.size);
+    const sorted = [...this.diagnostics].sort((a, b) => fileRank.get(a.loc.file)! - fileRank.get(b.loc.file)! || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
+    throw new SpecError(sorted, this.sources, this.extendedBy);
   }
 }
