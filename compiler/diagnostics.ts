@@ -21,6 +21,9 @@ export interface Diagnostic {
   related?: readonly RelatedLocation[];
 }
 
+/** The start of the notice a parse gives when it stops after too many syntax errors. */
+export const STOPPED_READING = "stopped reading after";
+
 /** More diagnostics than this are counted, not printed: a 100,000-line file of mistakes is one mistake repeated. */
 export const MAX_PRINTED_DIAGNOSTICS = 50;
 
@@ -45,7 +48,11 @@ export class SpecError extends UserError {
     const shown = this.diagnostics.slice(0, limit);
     const parts = shown.map((d) => formatDiagnostic(d, lines, this.extendedBy));
     const count = this.diagnostics.length;
-    if (count > shown.length) parts.push(`... and ${count - shown.length} more`);
+    if (count > shown.length) {
+      // A parse that stopped early says so even when its notice is among the hidden ones.
+      const stopped = this.diagnostics.slice(limit).find((d) => d.message.startsWith(STOPPED_READING));
+      parts.push(`... and ${count - shown.length} more${stopped ? ` (${stopped.message})` : ""}`);
+    }
     if (count > 1) parts.push(`${count} errors`);
     return parts.join("\n");
   }
@@ -86,8 +93,10 @@ export function formatDiagnostic(d: Diagnostic, lines: SourceLines, extendedBy: 
 
 /** The source line with a caret line under `loc`; nothing when the line is unknown. Control characters are escaped. */
 function sourceExcerpt(loc: SourceLocation, lines: SourceLines): string[] {
-  const raw = lines.line(loc.file, loc.line);
-  if (raw === undefined) return [];
+  const full = lines.line(loc.file, loc.line);
+  if (full === undefined) return [];
+  const { raw, shift } = window(full, loc.column);
+  loc = { ...loc, column: loc.column - shift };
   const before = printable(raw.slice(0, loc.column - 1));
   const culprit = printable(raw.slice(loc.column - 1, loc.column - 1 + Math.max(1, loc.length ?? 1)));
   const line = printable(raw);
@@ -97,10 +106,23 @@ function sourceExcerpt(loc: SourceLocation, lines: SourceLines): string[] {
   return [`${gutter}${line}`, caret];
 }
 
+/** Lines longer than this are shown around the culprit only. */
+const EXCERPT_WIDTH = 120;
+
+/** A long line cut to EXCERPT_WIDTH characters around `column`; `shift`: characters cut from the start (replaced by "..."). */
+function window(line: string, column: number): { raw: string; shift: number } {
+  if (line.length <= EXCERPT_WIDTH) return { raw: line, shift: 0 };
+  const start = Math.max(0, Math.min(column - 1 - EXCERPT_WIDTH / 2, line.length - EXCERPT_WIDTH));
+  const body = line.slice(start, start + EXCERPT_WIDTH);
+  const head = start > 0 ? "..." : "";
+  const tail = start + EXCERPT_WIDTH < line.length ? "..." : "";
+  return { raw: head + body + tail, shift: start - head.length };
+}
+
 /** `: <the trimmed source line>` for a one-line reference. */
 function excerptText(loc: SourceLocation, lines: SourceLines): string {
   const raw = lines.line(loc.file, loc.line);
-  return raw === undefined ? "" : `: ${printable(raw.trim())}`;
+  return raw === undefined ? "" : `: ${printable(window(raw.trim(), 1).raw)}`;
 }
 
 /**
@@ -154,9 +176,11 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   let best: string | undefined;
   let bestDistance = Infinity;
   const letters = (w: string) => [...w.toLowerCase()].sort().join("");
+  const lower = word.toLowerCase();
+  const wordLetters = letters(word);
   for (const candidate of candidates) {
     // A swap of two letters (tide -> tied) counts 2 edits: prefer anagrams among equals.
-    const d = distance(word.toLowerCase(), candidate.toLowerCase()) - (letters(word) === letters(candidate) ? 0.5 : 0);
+    const d = distance(lower, candidate.toLowerCase()) - (wordLetters === letters(candidate) ? 0.5 : 0);
     if (d < bestDistance && d <= limit && candidate !== word) {
       best = candidate;
       bestDistance = d;

@@ -17,7 +17,7 @@
  */
 import { CstParser, EOF, Lexer, type CstNode, type ILexingError, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import type { SourceLocation } from "../errors.js";
-import { offsetToLocation, suggestion, type Diagnostic } from "../diagnostics.js";
+import { offsetToLocation, STOPPED_READING, suggestion, type Diagnostic } from "../diagnostics.js";
 import { nestingProblem, unclosedBrace, type StructureProblem } from "./structure.js";
 import * as T from "./tokens.js";
 
@@ -227,6 +227,20 @@ class ConvspecParser extends CstParser {
   });
 }
 
+/** More syntax errors than this stop the parse: recovery in a file of nothing but mistakes slows down as they pile up. */
+export const MAX_SYNTAX_ERRORS = 1000;
+
+class TooManySyntaxErrors extends Error {}
+
+type SaveError = (this: CstParser, error: IRecognitionException) => IRecognitionException;
+const saveError = (CstParser.prototype as unknown as { SAVE_ERROR: SaveError }).SAVE_ERROR;
+// chevrotain records each recognition error through SAVE_ERROR: count them there (a non-recognition error ends the parse).
+(ConvspecParser.prototype as unknown as { SAVE_ERROR: SaveError }).SAVE_ERROR = function (this: CstParser, error) {
+  const saved = saveError.call(this, error);
+  if (this.errors.length >= MAX_SYNTAX_ERRORS) throw new TooManySyntaxErrors();
+  return saved;
+};
+
 /** The one parser instance. Not re-entrant: parse one token vector at a time (JS is single-threaded). */
 export const convspecParser = new ConvspecParser();
 
@@ -239,6 +253,8 @@ export interface ParseResult {
   parseErrors: IRecognitionException[];
   /** Too deep a nesting, or a `{` never closed: reported instead of the parser's errors, which would only be consequences. */
   structure?: StructureProblem;
+  /** The parse stopped at MAX_SYNTAX_ERRORS: the file has more. */
+  stoppedAfterErrors?: boolean;
 }
 
 export function parseConvspec(text: string): ParseResult {
@@ -247,8 +263,20 @@ export function parseConvspec(text: string): ParseResult {
   const structure = nestingProblem(lexed.tokens) ?? unclosedBrace(lexed.tokens);
   if (structure) return { ...base, structure };
   convspecParser.input = lexed.tokens;
-  const cst = convspecParser.file();
-  return { ...base, cst, parseErrors: [...convspecParser.errors] };
+  // Error recovery throws one exception per syntax error: without stack traces they are cheap (a file of 100,000 mistakes).
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let cst: CstNode | undefined;
+  let stopped = false;
+  try {
+    cst = convspecParser.file();
+  } catch (e) {
+    if (!(e instanceof TooManySyntaxErrors)) throw e;
+    stopped = true;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+  return { ...base, cst, parseErrors: [...convspecParser.errors], stoppedAfterErrors: stopped };
 }
 
 /** What may come after `preceding`: keyword words and token labels ('{', a number, ...). */
@@ -307,7 +335,13 @@ export function syntaxDiagnostics(result: ParseResult, file: string): Diagnostic
     const last = tokens[tokens.length - 1];
     out.push({ loc: atEnd ? endLocation(text, last, file) : tokenLoc(token, file), message });
   });
-  return out.sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column);
+  out.sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column);
+  if (result.stoppedAfterErrors) {
+    const last = parseErrors[parseErrors.length - 1]?.token;
+    const at = last && Number.isFinite(last.startOffset) ? tokenLoc(last, file) : offsetToLocation(text, text.length, file);
+    out.push({ loc: at, message: `${STOPPED_READING} ${MAX_SYNTAX_ERRORS} syntax errors; fix these first` });
+  }
+  return out;
 }
 
 /** `vocab: 30522` / `hidden = 256`: the config-file habit, named. `tokens[word]` is the word before the separator, the value follows it. */
