@@ -7,15 +7,10 @@
  */
 import { readFileSync } from "node:fs";
 import { UserError } from "../compiler/errors.js";
-import type { Graph } from "../compiler/ir/types.js";
+import { inputLimits, type Graph, type InputLimits } from "../compiler/ir/types.js";
 import type { ModelInputs } from "./executor.js";
 
-/** The limits an input batch must respect: from the model spec. */
-export interface InputLimits {
-  vocabSize: number;
-  typeVocabSize: number;
-  maxPositions: number;
-}
+export type { InputLimits } from "../compiler/ir/types.js";
 
 export function readInputsJson(path: string, graph: Graph): ModelInputs {
   let text: string;
@@ -34,8 +29,7 @@ export function readInputsJson(path: string, graph: Graph): ModelInputs {
 }
 
 export function limitsOf(graph: Graph): InputLimits {
-  const { vocabSize, typeVocabSize, maxPositions } = graph.spec;
-  return { vocabSize, typeVocabSize, maxPositions };
+  return inputLimits(graph.spec);
 }
 
 /** Validates a parsed inputs object; `source` names it in errors. */
@@ -124,4 +118,12 @@ export function checkModelInputs(x: ModelInputs, limits: InputLimits): void {
   if (id >= 0) throw new UserError(`input_ids${at(id)} = ${x.inputIds[id]} is outside the vocabulary (0..${limits.vocabSize - 1})`);
   const tt = bad(x.tokenTypeIds, limits.typeVocabSize);
   if (tt >= 0) throw new UserError(`token_type_ids${at(tt)} = ${x.tokenTypeIds[tt]} is outside 0..${limits.typeVocabSize - 1}`);
+}
+
+/** Refuses a request for outputs the artifact was not compiled for (names are user strings: no prototype lookups). */
+export function checkRequestedOutputs(requested: readonly string[], compiled: Readonly<Record<string, string>>, model: string): void {
+  const missing = requested.filter((name) => !Object.hasOwn(compiled, name));
+  if (missing.length > 0) {
+    throw new UserError(`output(s) ${missing.join(", ")} of model '${model}' were not compiled into this plan; it computes ${Object.keys(compiled).join(", ")}`);
+  }
 }

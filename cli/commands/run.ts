@@ -10,11 +10,12 @@ import { UserError } from "../../compiler/errors.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
 import type { Graph } from "../../compiler/ir/types.js";
 import { loadSpec } from "../../compiler/load.js";
-import { optimize } from "../../compiler/passes/index.js";
+import { checkBackend, TARGET_NAMES, targetNamed } from "../../compiler/backends/index.js";
+import { compileFor } from "../../compiler/pipeline.js";
 import { isHfConfig } from "../../compiler/spec/hf-config.js";
-import type { Executor, ModelInputs, WeightMap } from "../../runtime/executor.js";
+import type { ModelInputs, WeightMap } from "../../runtime/executor.js";
 import { inputsFromJson, limitsOf, readInputsJson } from "../../runtime/inputs.js";
-import { createTfjsExecutor, TFJS_BACKENDS, type TfjsBackendName } from "../../runtime/tfjs/index.js";
+import { createExecutor } from "../../runtime/targets.js";
 import { loadTokenizer, predictMasks } from "../../runtime/tokenizer/index.js";
 import {
   randomWeights, readSafetensors, specWithCheckpointHeads, unusedCheckpointKeys, weightsFromSafetensors, writeSafetensors,
@@ -46,8 +47,8 @@ export function registerRun(program: Command): void {
     .option("--text <text>", "text to tokenise (BERT uncased WordPiece); prints the top-k predictions per [MASK]")
     .option("--vocab <file>", "vocab.txt or tokenizer.json, for --text")
     .option("--top-k <k>", "predictions printed per [MASK]", "5")
-    .option("--target <target>", "tfjs or wgsl", "tfjs")
-    .option("--backend <name>", `tfjs backend: ${TFJS_BACKENDS.join(", ")} (default: the first that loads)`)
+    .option("--target <target>", TARGET_NAMES.join(" or "), "tfjs")
+    .option("--backend <name>", "the target's backend (tfjs: tensorflow, wasm, cpu; default: the first that loads)")
     .option("--opt <passes>", "all, none, or a comma list of passes", "all")
     .option("--output <file>", "safetensors file for the outputs (float32)")
     .option("--seed <n>", "seed of the random weights when --weights is absent", "0")
@@ -60,9 +61,8 @@ async function runCommand(modelPath: string, opts: RunOptions): Promise<void> {
   if ((opts.inputs === undefined) === (opts.text === undefined)) throw new UserError("give exactly one of --inputs FILE.json and --text TEXT");
   if (opts.text !== undefined && opts.vocab === undefined) throw new UserError("--text needs --vocab vocab.txt|tokenizer.json");
   if (opts.text === undefined && opts.output === undefined) throw new UserError("--output FILE.safetensors is required with --inputs");
-  if (opts.target !== "tfjs" && opts.target !== "wgsl") throw new UserError(`unknown --target '${opts.target}' (expected tfjs or wgsl)`);
-  if (opts.backend !== undefined && opts.target !== "tfjs") throw new UserError(`--backend picks a tfjs backend; it does not apply to --target ${opts.target}`);
-  const backend = parseBackend(opts.backend);
+  const target = targetNamed(opts.target);
+  checkBackend(target, opts.backend);
   const topK = positiveInt(opts.topK, "--top-k");
   const seed = Number(opts.seed);
   if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got '${opts.seed}'`);
@@ -82,8 +82,8 @@ async function runCommand(modelPath: string, opts: RunOptions): Promise<void> {
 
   // Without --output only the fill-mask predictions are printed: the MLM logits suffice.
   const outputs = opts.output !== undefined ? contractOutputs(graph) : ["mlm_logits"];
-  const optimized = optimize(graph, { passes: parsePassesOption(opts.opt), requestedOutputs: outputs });
-  const executor = await createExecutor(opts.target, optimized, weights, backend);
+  const { artifact } = compileFor(target, graph, { outputs, passes: parsePassesOption(opts.opt), options: { backend: opts.backend } });
+  const executor = await timedAsync(`preparing the ${target} executor`, () => createExecutor(target, artifact, weights));
   try {
     const result = await timedAsync(`forward pass (B=${inputs.batch}, L=${inputs.seqLen})`, () => executor.run(inputs, outputs));
     if (opts.output !== undefined) {
@@ -116,20 +116,6 @@ function checkpointWeights(graph: Graph, checkpoint: SafetensorsFile): WeightMap
     process.stderr.write(`note: ${unused.length} checkpoint tensors unused by this model (e.g. ${unused.slice(0, 3).join(", ")})\n`);
   }
   return weights;
-}
-
-async function createExecutor(target: string, graph: Graph, weights: WeightMap, backend?: TfjsBackendName): Promise<Executor> {
-  if (target === "tfjs") return timedAsync("laying out weights", () => createTfjsExecutor(graph, weights, { backend }));
-  // Loaded only for this target, so the tfjs path never touches WebGPU.
-  const { createWebGpuExecutor } = await import("../../runtime/webgpu/index.js");
-  // The graph is already optimised as --opt asked: the executor must not run the passes again.
-  return timedAsync("compiling WGSL kernels", () => createWebGpuExecutor(graph, weights, { passes: "none" }));
-}
-
-function parseBackend(name: string | undefined): TfjsBackendName | undefined {
-  if (name === undefined) return undefined;
-  if (!(TFJS_BACKENDS as readonly string[]).includes(name)) throw new UserError(`unknown --backend '${name}' (expected ${TFJS_BACKENDS.join(", ")})`);
-  return name as TfjsBackendName;
 }
 
 function positiveInt(text: string, flag: string): number {

@@ -64,7 +64,7 @@ function linear(
   const bias = options.biasShape === null ? null : b.param(`${key}.bias`, options.biasShape ?? [outFeatures], "zeros");
   const inShape = b.values[x].shape;
   const shape = [...inShape.slice(0, -1), outFeatures];
-  return b.op<LinearOp>({ kind: "linear", inputs: [x], inFeatures, groups, segments: [{ weight, bias, outFeatures }], activation: "none" }, output, shape);
+  return b.op<LinearOp>({ kind: "linear", inputs: [x], gated: false, inFeatures, groups, segments: [{ weight, bias, outFeatures }], activation: "none" }, output, shape);
 }
 
 function layerNorm(b: GraphBuilder, x: string, output: string, key: string, width: number, eps: number): string {

@@ -85,9 +85,25 @@ export interface LayerNormOp extends OpCommon {
   eps: number;
 }
 
-/** residual add then LayerNorm: LN(inputs[0] + inputs[1]). Produced by fusion. */
+/**
+ * One summand of `add_layer_norm`:
+ * - `value`: inputs[input] itself ([B,L,C], or [L,C] broadcast over B);
+ * - `gather`: rows of `table` picked by the integer ids inputs[ids] ([B,L]);
+ * - `positions`: rows 0..L-1 of `table`, broadcast over B (reads no input).
+ */
+export type SumTerm =
+  | { kind: "value"; input: number }
+  | { kind: "gather"; table: string; ids: number }
+  | { kind: "positions"; table: string };
+
+/**
+ * LayerNorm of a sum: LN(Σ terms). Produced by fusion: the residual add +
+ * LayerNorm (two `value` terms) and the whole embeddings block (word gather
+ * + positions + token-type gather) are each one op.
+ */
 export interface AddLayerNormOp extends OpCommon {
   kind: "add_layer_norm";
+  terms: SumTerm[];
   gamma: string;
   beta: string;
   eps: number;
@@ -106,12 +122,15 @@ export interface LinearSegment {
 }
 
 /**
- * `y_i = act(x @ W_i + b_i)` for each segment i, one output per segment.
+ * `y_i = act(x @ W_i + b_i)` for each segment i, one output per segment
+ * (x = inputs[0], or inputs[0] ⊙ inputs[1] when `gated`).
  * A plain lowering has one segment; projection fusion concatenates segments
  * that read the same input (one matmul, several outputs).
  */
 export interface LinearOp extends OpCommon {
   kind: "linear";
+  /** The matmul's left operand is inputs[0] ⊙ inputs[1] (q-gating folded in by fusion), never stored. */
+  gated: boolean;
   inFeatures: number;
   groups: number;
   segments: LinearSegment[];
@@ -199,6 +218,26 @@ export type Op =
   | TakeFirstOp;
 
 export type OpKind = Op["kind"];
+
+/** The op interface of one kind: `OpOf<"linear">` is `LinearOp`. */
+export type OpOf<K extends OpKind> = Extract<Op, { kind: K }>;
+
+/** For the `default` of a switch over op kinds: a new kind is a compile error there. */
+export function assertNever(value: never, what = "value"): never {
+  throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
+}
+
+/** What a model's inputs must respect: token ids below the vocabulary, token types below the type vocabulary, at most maxPositions long. */
+export interface InputLimits {
+  vocabSize: number;
+  typeVocabSize: number;
+  maxPositions: number;
+}
+
+export function inputLimits(spec: ModelSpec): InputLimits {
+  const { vocabSize, typeVocabSize, maxPositions } = spec;
+  return { vocabSize, typeVocabSize, maxPositions };
+}
 
 /** Names of the graph inputs, as in the `run` contract. */
 export const INPUT_NAMES = ["input_ids", "attention_mask", "token_type_ids"] as const;

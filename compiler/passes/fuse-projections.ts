@@ -12,7 +12,7 @@ import type { LinearOp, Op } from "../ir/types.js";
 import { withOps } from "./graph-utils.js";
 import type { Pass } from "./pass.js";
 
-const fusible = (op: Op): op is LinearOp => op.kind === "linear" && op.groups === 1 && op.activation === "none";
+const fusible = (op: Op): op is LinearOp => op.kind === "linear" && !op.gated && op.groups === 1 && op.activation === "none";
 
 export const fuseProjections: Pass = {
   name: "fuse-projections",

@@ -11,17 +11,18 @@ import { printIR } from "../ir/print.js";
 import { deadCodeElimination } from "./dead-code.js";
 import { foldActivations } from "./fold-activation.js";
 import { fuseAddLayerNorm } from "./fuse-add-layer-norm.js";
+import { fuseGate } from "./fuse-gate.js";
 import { fuseProjections } from "./fuse-projections.js";
 import type { Pass } from "./pass.js";
 import { verifyGraph } from "./verify.js";
 
 export type { Pass, PassContext } from "./pass.js";
 export { lastUses, liveIntervals } from "./liveness.js";
-export { planMemory, ARENA_ALIGNMENT, type MemoryPlan, type BufferSlot } from "./memory-plan.js";
+export { assignSlots, REFERENCE_SHAPE, type BufferUse, type SlotAssignment } from "./memory-plan.js";
 export { verifyGraph } from "./verify.js";
 
 /** In order: DCE first, so fusion never merges work nobody needs. */
-export const ALL_PASSES: readonly Pass[] = [deadCodeElimination, fuseProjections, foldActivations, fuseAddLayerNorm];
+export const ALL_PASSES: readonly Pass[] = [deadCodeElimination, fuseProjections, foldActivations, fuseGate, fuseAddLayerNorm];
 
 export interface OptimizeOptions {
   /** "all", "none" or pass names (run in ALL_PASSES order). */

@@ -90,7 +90,8 @@ function weightBuffer(ctx: GpuContext, spec: WeightBuffer): GPUBuffer {
     }
     for (let j = 0; j < t.rows; j++) for (let i = 0; i < t.cols; i++) host[piece.dstOffset + i * t.dstRowStride + j] = tensor.data[j * t.cols + i];
   }
-  const buffer = createBuffer(ctx, spec.name, spec.elements * 4, GPUBufferUsage.STORAGE, true);
+  // COPY_SRC: an output may be a view of a weight (the position rows of an unfused graph).
+  const buffer = createBuffer(ctx, spec.name, spec.elements * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, true);
   new Float32Array(buffer.getMappedRange()).set(host);
   buffer.unmap();
   ctx.weightBuffers.set(spec.name, buffer);

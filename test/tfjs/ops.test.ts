@@ -5,8 +5,9 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TFJS_OPS, type StepContext } from "../../compiler/backends/tfjs/ops/index.js";
-import { buildWeight, weightLayouts } from "../../compiler/backends/tfjs/weight-layout.js";
+import { weightLayouts } from "../../compiler/backends/tfjs/weight-layout.js";
+import { TFJS_OPS, type StepContext } from "../../runtime/tfjs/ops/index.js";
+import { buildWeight } from "../../runtime/tfjs/weights.js";
 import type { AddLayerNormOp, AttentionOp, DepthwiseConvOp, DynamicConvOp, Graph, LinearOp, Op } from "../../compiler/ir/types.js";
 import type { WeightMap } from "../../runtime/executor.js";
 import { useBackend } from "../../runtime/tfjs/index.js";
@@ -65,7 +66,7 @@ describe("tfjs op lowerings", () => {
   it("grouped linear: block-diagonal [G, in/G, out/G] weights, bias over the concatenated groups", () => {
     // x = [1, 2, 3, 4], G = 2: group 0 [1, 2]·[1, 1] = 3, group 1 [3, 4]·[1, -1] = -1; bias [10, 20].
     const op: LinearOp = {
-      ...common, id: "y", kind: "linear", inputs: ["x"], inFeatures: 4, groups: 2, activation: "none",
+      ...common, id: "y", kind: "linear", inputs: ["x"], gated: false, inFeatures: 4, groups: 2, activation: "none",
       segments: [{ weight: "w", bias: "b", outFeatures: 2 }],
     };
     const x = tf.tensor3d([[[1, 2, 3, 4]]]);
@@ -76,7 +77,7 @@ describe("tfjs op lowerings", () => {
     // HF [out, in] weights. Segment a: [[1, 0], [0, 1]] + [0, -10]; segment b (no bias): [[1, 1]].
     // x = [2, 3] -> a = relu([2, -7]) = [2, 0]; b = relu(5) = 5.
     const op: LinearOp = {
-      ...common, id: "y", outputs: ["ya", "yb"], kind: "linear", inputs: ["x"], inFeatures: 2, groups: 1, activation: "relu",
+      ...common, id: "y", outputs: ["ya", "yb"], kind: "linear", inputs: ["x"], gated: false, inFeatures: 2, groups: 1, activation: "relu",
       segments: [{ weight: "wa", bias: "ba", outFeatures: 2 }, { weight: "wb", bias: null, outFeatures: 1 }],
     };
     const weights = { wa: { shape: [2, 2], data: [1, 0, 0, 1] }, ba: { shape: [2], data: [0, -10] }, wb: { shape: [1, 2], data: [1, 1] } };
@@ -88,7 +89,7 @@ describe("tfjs op lowerings", () => {
   it("linear with exact (erf) GELU, and a pointwise [out, in, 1] weight with [out, 1] bias", () => {
     // y = x·1 + 0: gelu(1) = 0.5·(1 + erf(1/√2)) = 0.8413447; gelu(-1) = -0.1586553.
     const op: LinearOp = {
-      ...common, id: "y", kind: "linear", inputs: ["x"], inFeatures: 1, groups: 1, activation: "gelu",
+      ...common, id: "y", kind: "linear", inputs: ["x"], gated: false, inFeatures: 1, groups: 1, activation: "gelu",
       segments: [{ weight: "w", bias: "b", outFeatures: 1 }],
     };
     close(runOp(op, [tf.tensor3d([[[1], [-1]]])], { w: { shape: [1, 1, 1], data: [1] }, b: { shape: [1, 1], data: [0] } })[0], [0.8413447, -0.1586553]);
@@ -96,7 +97,7 @@ describe("tfjs op lowerings", () => {
 
   it("add_layer_norm: LN(x + residual) with gamma and beta", () => {
     // x + r = [1, 3]: mean 2, variance 1 -> [-1, 1]; gamma [2, 3], beta [0, 1] -> [-2, 4].
-    const op: AddLayerNormOp = { ...common, id: "y", kind: "add_layer_norm", inputs: ["x", "r"], gamma: "g", beta: "b", eps: 1e-12 };
+    const op: AddLayerNormOp = { ...common, id: "y", kind: "add_layer_norm", inputs: ["x", "r"], terms: [{ kind: "value", input: 0 }, { kind: "value", input: 1 }], gamma: "g", beta: "b", eps: 1e-12 };
     const weights = { g: { shape: [2], data: [2, 3] }, b: { shape: [2], data: [0, 1] } };
     close(runOp(op, [tf.tensor3d([[[0, 1]]]), tf.tensor3d([[[1, 2]]])], weights)[0], [-2, 4]);
   });

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { compileWgsl, writeWgslBundle, type WgslProgramPlan } from "../../compiler/backends/wgsl/index.js";
+import { writeWgslBundle } from "../../compiler/backends/wgsl/emit.js";
+import { compileWgsl, type WgslProgramPlan } from "../../compiler/backends/wgsl/index.js";
 import type * as Runner from "../../runtime/webgpu/plan-runner.js";
 import { checkedOutputs, loadGoldenCase, maxAbsDiff } from "../helpers/golden.js";
 import { goldenModel } from "./golden-model.js";
@@ -16,7 +17,8 @@ const dir = mkdtempSync(join(tmpdir(), "convspec-wgsl-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("WGSL bundle", () => {
-  const plan = writeWgslBundle(graph, dir);
+  const plan = compileWgsl(graph);
+  writeWgslBundle(plan, dir);
 
   it("writes every kernel, plan.json and run-plan.js, and nothing else", () => {
     const files = readdirSync(dir).sort();

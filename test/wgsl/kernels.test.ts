@@ -1,13 +1,13 @@
 /**
  * Each kernel against the plain-JS reference interpreter on random weights and
- * inputs. Asking for every IR value as an output keeps every op its own
- * dispatch (nothing requested can be fused away), so each kernel is checked
- * alone; asking only for the model outputs checks the fused schedule.
+ * inputs. With `--opt none` every dispatch computes exactly one IR op, and
+ * asking for every IR value as an output checks each kernel alone; asking
+ * only for the model outputs with all passes checks the fused schedule.
  */
 import { describe, expect, it } from "vitest";
 import type { Graph } from "../../compiler/ir/types.js";
 import { interpretGraph } from "../../runtime/reference/interpreter.js";
-import { createWebGpuExecutor } from "../../runtime/webgpu/index.js";
+import { prepare } from "../../index.js";
 import { maxAbsDiff } from "../helpers/golden.js";
 import { noAdapter, sharedDevice } from "./gpu.js";
 import { denseWeights, graphOf, randomInputs, VARIANTS } from "./models.js";
@@ -21,7 +21,7 @@ function everyValue(graph: Graph): Graph {
 
 async function compare(graph: Graph, names: string[], shapes: [number, number][], passes: "all" | "none"): Promise<void> {
   const weights = denseWeights(graph, 7);
-  const executor = await createWebGpuExecutor(graph, weights, { device: await sharedDevice(), passes });
+  const executor = await prepare("wgsl", graph, weights, { outputs: names, passes, device: await sharedDevice() });
   try {
     // One executor, several (B, L): shapes change through uniforms, the plan is reused.
     for (const [B, L] of shapes) {

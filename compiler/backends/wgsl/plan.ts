@@ -3,8 +3,8 @@
  * to run the model on any GPUDevice with no compiler around. Every size that
  * depends on B or L is a `SizeExpr` evaluated at run time.
  */
-import type { Dim, InputName } from "../../ir/types.js";
-import type { GridDim, SizeExpr } from "./program.js";
+import type { Dim, InputLimits, InputName } from "../../ir/types.js";
+import type { GridDim, SizeExpr } from "./sizes.js";
 
 export const PLAN_FORMAT = "convspec-wgsl/1" as const;
 
@@ -75,6 +75,8 @@ export interface MemoryReport {
 export interface WgslProgramPlan {
   format: typeof PLAN_FORMAT;
   model: string;
+  /** What the inputs must respect (checked before every run: a bad id would read outside a table). */
+  limits: InputLimits;
   kernels: KernelSource[];
   weights: WeightBuffer[];
   slots: PlanSlot[];

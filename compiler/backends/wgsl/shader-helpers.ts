@@ -26,6 +26,16 @@ const HELPERS = {
 
 type HelperName = keyof typeof HELPERS;
 
+/** Each activation as a WGSL expression of x (the same (fn, x) order as the reference and tfjs tables). */
+const ACTIVATIONS: Record<Activation | "none", { helper?: HelperName; expression: (x: string) => string }> = {
+  none: { expression: (x) => x },
+  gelu: { helper: "erf", expression: (x) => `(0.5 * ${x} * (1.0 + erf_approx(${x} * 0.7071067811865476)))` },
+  gelu_new: { helper: "tanh", expression: (x) => `(0.5 * ${x} * (1.0 + tanh_safe(0.7978845608028654 * (${x} + 0.044715 * ${x} * ${x} * ${x}))))` },
+  relu: { expression: (x) => `max(${x}, 0.0)` },
+  tanh: { helper: "tanh", expression: (x) => `tanh_safe(${x})` },
+  silu: { expression: (x) => `(${x} / (1.0 + exp(-${x})))` },
+};
+
 export class ShaderHelper {
   private readonly used = new Set<HelperName>();
 
@@ -36,23 +46,9 @@ export class ShaderHelper {
 
   /** WGSL expression applying `fn` to `x`, pulling in the helpers it needs. */
   activation(fn: Activation | "none", x: string): string {
-    switch (fn) {
-      case "none":
-        return x;
-      case "gelu":
-        this.used.add("erf");
-        return `(0.5 * ${x} * (1.0 + erf_approx(${x} * 0.7071067811865476)))`;
-      case "gelu_new":
-        this.used.add("tanh");
-        return `(0.5 * ${x} * (1.0 + tanh_safe(0.7978845608028654 * (${x} + 0.044715 * ${x} * ${x} * ${x}))))`;
-      case "relu":
-        return `max(${x}, 0.0)`;
-      case "tanh":
-        this.used.add("tanh");
-        return `tanh_safe(${x})`;
-      case "silu":
-        return `(${x} / (1.0 + exp(-${x})))`;
-    }
+    const { helper, expression } = ACTIVATIONS[fn];
+    if (helper) this.used.add(helper);
+    return expression(x);
   }
 
   /**

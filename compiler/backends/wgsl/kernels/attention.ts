@@ -5,13 +5,18 @@
  * K and V stream through shared memory in tiles shared by all the queries.
  * Grid: (ceil(L / queryTile), heads, B).
  */
+import type { AttentionOp } from "../../../ir/types.js";
+import type { OpLowering } from "../context.js";
 import { FLAGS } from "../flags.js";
-import type { BindingDecl, Program } from "../program.js";
+import { wgslFloat, type BindingDecl, type Program } from "../program.js";
 import { MASKED_SCORE_WGSL, ShaderHelper } from "../shader-helpers.js";
+import { B_SIZE, constSize, grid1, L_SIZE } from "../sizes.js";
 
-export const ATTENTION_UNIFORMS = ["L", "q_off", "q_stride", "k_off", "k_stride", "v_off", "v_stride", "mask_off", "out_off", "out_stride"];
+export const ATTENTION_UNIFORMS = ["L", "q_off", "q_stride", "k_off", "k_stride", "v_off", "v_stride", "mask_off", "out_off", "out_stride"] as const;
+type AttentionUniform = (typeof ATTENTION_UNIFORMS)[number];
 
-export function attentionProgram(headSize: number, scale: number): Program {
+export function attentionProgram(headSize: number, scale: number): Program<AttentionUniform> {
+  const scaleLiteral = wgslFloat(scale);
   const { attentionQueryTile: QT, attentionKeyTile: KT } = FLAGS;
   const D = headSize;
   const bindings: BindingDecl[] = [
@@ -36,7 +41,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   var acc: array<f32, ${D}>;
   if (valid) {
     let base = u.q_off + (b * u.L + l) * u.q_stride + head;
-    for (var j = 0u; j < ${D}u; j++) { query[j] = q[base + j] * ${scale}; }
+    for (var j = 0u; j < ${D}u; j++) { query[j] = q[base + j] * ${scaleLiteral}; }
   }
   var runningMax = ${MASKED_SCORE_WGSL};
   var denom = 0.0;
@@ -78,7 +83,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 }`;
   return {
     name: "attention",
-    cacheKey: `attention_d${D}_scale${scale.toPrecision(8)}`,
+    cacheKey: `attention_d${D}_scale${scaleLiteral}`,
     workgroupSize: [QT, 1, 1],
     workgroupStorageBytes: 2 * KT * D * 4,
     uniforms: ATTENTION_UNIFORMS,
@@ -86,3 +91,21 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     getUserCode: () => helper.assemble(body),
   };
 }
+
+/** One workgroup per (query tile, head, batch). */
+export const attentionLowering: OpLowering<AttentionOp> = {
+  writesView: () => true,
+  lower(op, ctx) {
+    const [q, k, v, mask] = op.inputs.map((x) => ctx.viewOf(x));
+    const out = ctx.outputView(op.outputs[0]);
+    ctx.dispatch(op, {
+      program: attentionProgram(op.headSize, op.scale),
+      bindings: [q.buffer, k.buffer, v.buffer, mask.buffer, out.buffer],
+      uniforms: {
+        L: L_SIZE, q_off: constSize(q.offset), q_stride: q.stride, k_off: constSize(k.offset), k_stride: k.stride, v_off: constSize(v.offset), v_stride: v.stride,
+        mask_off: constSize(mask.offset), out_off: constSize(out.offset), out_stride: out.stride,
+      },
+      grid: [grid1(L_SIZE, FLAGS.attentionQueryTile), grid1(constSize(op.heads)), grid1(B_SIZE)],
+    });
+  },
+};

@@ -5,10 +5,14 @@
  * token-type gather it is the whole embeddings block in one pass.
  * Mean and variance are two passes (no E[x²]-E[x]² cancellation: eps is 1e-12).
  */
+import { assertNever, type AddLayerNormOp, type LayerNormOp, type SumTerm } from "../../../ir/types.js";
+import type { LoweringContext, OpLowering } from "../context.js";
 import { FLAGS } from "../flags.js";
 import type { Program } from "../program.js";
 import { ShaderHelper } from "../shader-helpers.js";
-import { termCombine, termDecls, termRowStatements, termsKey, type TermMode } from "./terms.js";
+import { constSize, grid1, L_SIZE, ONE, type SizeExpr } from "../sizes.js";
+import { rowsOf } from "../views.js";
+import { gatherTerm, positionsTerm, termCombine, termDecls, termRowStatements, termRunData, termsKey, valueTerm, type TermMode, type TermOperand } from "./terms.js";
 
 export function layerNormProgram(modes: readonly TermMode[], eps: number): Program {
   const WG = FLAGS.rowWorkgroupSize;
@@ -60,4 +64,45 @@ ${termRowStatements(modes)}
     bindings,
     getUserCode: () => helper.assemble(body),
   };
+}
+
+/** One workgroup per row: grid (rows). */
+function dispatchNorm(ctx: LoweringContext, op: LayerNormOp | AddLayerNormOp, terms: TermOperand[]): void {
+  const out = ctx.outputView(op.outputs[0]);
+  const { bindings, uniforms } = termRunData(terms);
+  ctx.dispatch(op, {
+    program: layerNormProgram(terms.map((t) => t.mode), op.eps),
+    bindings: [...bindings, ctx.paramView(op.gamma).buffer, ctx.paramView(op.beta).buffer, out.buffer],
+    uniforms: { L: L_SIZE, C: constSize(out.cols), out_off: constSize(out.offset), out_stride: out.stride, ...uniforms },
+    grid: [grid1(rowsOf(ctx.shape(op.outputs[0]))), ONE, ONE],
+  });
+}
+
+export const layerNormLowering: OpLowering<LayerNormOp> = {
+  writesView: () => true,
+  lower(op, ctx) {
+    dispatchNorm(ctx, op, [valueTerm(ctx, op.inputs[0], rowsOf(ctx.shape(op.outputs[0])))]);
+  },
+};
+
+/** The sum's terms become the kernel's operands: a gather reads its table row by id, positions by row % L. */
+export const addLayerNormLowering: OpLowering<AddLayerNormOp> = {
+  writesView: () => true,
+  lower(op, ctx) {
+    const rows = rowsOf(ctx.shape(op.outputs[0]));
+    dispatchNorm(ctx, op, op.terms.map((t) => operand(ctx, op, t, rows)));
+  },
+};
+
+function operand(ctx: LoweringContext, op: AddLayerNormOp, term: SumTerm, rows: SizeExpr): TermOperand {
+  switch (term.kind) {
+    case "value":
+      return valueTerm(ctx, op.inputs[term.input], rows);
+    case "gather":
+      return gatherTerm(ctx, term.table, op.inputs[term.ids]);
+    case "positions":
+      return positionsTerm(ctx, term.table);
+    default:
+      return assertNever(term, "sum term");
+  }
 }

@@ -9,10 +9,15 @@
  * - q-gating: with `gated`, A is the elementwise product of two inputs
  *   (`(ks ⊙ q) @ conv_kernel_layer` never materialises `ks ⊙ q`).
  */
+import type { LinearOp } from "../../../ir/types.js";
 import type { Activation } from "../../../spec/model-spec.js";
+import type { LoweringContext, OpLowering } from "../context.js";
 import { FLAGS } from "../flags.js";
+import type { WeightBuffer } from "../plan.js";
 import type { BindingDecl, Program } from "../program.js";
 import { ShaderHelper } from "../shader-helpers.js";
+import { constSize, grid1 } from "../sizes.js";
+import { rowsOf, vec4Aligned, type View } from "../views.js";
 
 export interface MatmulVariant {
   gated: boolean;
@@ -25,9 +30,10 @@ export interface MatmulVariant {
 }
 
 /** Uniforms: M rows; K, N per group; A/gate/out element offsets and row strides. */
-export const MATMUL_UNIFORMS = ["M", "K", "N", "a_off", "a_stride", "g_off", "g_stride", "out_off", "out_stride"];
+export const MATMUL_UNIFORMS = ["M", "K", "N", "a_off", "a_stride", "g_off", "g_stride", "out_off", "out_stride"] as const;
+type MatmulUniform = (typeof MATMUL_UNIFORMS)[number];
 
-export function matmulProgram(v: MatmulVariant): Program {
+export function matmulProgram(v: MatmulVariant): Program<MatmulUniform> {
   const { matmulTileM: TM, matmulTileN: TN, matmulTileK: TK, matmulWorkgroupX: WX, matmulWorkgroupY: WY } = FLAGS;
   const RM = TM / WY;
   const RN = TN / WX;
@@ -130,3 +136,75 @@ ${Array.from({ length: RM }, (_, i) => `      acc[${i}] = fma(vec4<f32>(tileA[li
 }
 
 const indent = (code: string): string => code.replace(/^/gm, "  ");
+
+/**
+ * A `linear` -> one matmul dispatch over all its segments (their weights
+ * packed side by side at upload), its gate folded into the A loads and its
+ * activation into the epilogue. Grid: (N/G / tileN, M / tileM, G).
+ */
+export const linearLowering: OpLowering<LinearOp> = {
+  writesView: (op) => op.segments.length === 1,
+  lower(op: LinearOp, ctx: LoweringContext): void {
+    const G = op.groups;
+    const K = op.inFeatures / G;
+    const N = op.segments.reduce((sum, seg) => sum + seg.outFeatures, 0);
+    const a = ctx.viewOf(op.inputs[0]);
+    const gate = op.gated ? ctx.viewOf(op.inputs[1]) : null;
+    const M = rowsOf(ctx.shape(op.inputs[0]));
+    const weight = ctx.addWeight(packedWeight(op, N));
+    const biasBuffer = packedBias(op, N);
+    const bias = biasBuffer ? ctx.addWeight(biasBuffer) : null;
+    const out = segmentsOutput(op, N, ctx);
+    const vec4A = K % 4 === 0 && vec4Aligned(a) && (!gate || vec4Aligned(gate));
+    const program = matmulProgram({ gated: !!gate, bias: !!bias, activation: op.activation, vec4A, vec4W: N % 4 === 0 });
+    ctx.dispatch(op, {
+      program,
+      bindings: [a.buffer, ...(gate ? [gate.buffer] : []), weight, ...(bias ? [bias] : []), out.buffer],
+      uniforms: {
+        M, K: constSize(K), N: constSize(N / G), a_off: constSize(a.offset), a_stride: a.stride,
+        g_off: constSize(gate?.offset ?? 0), g_stride: gate?.stride ?? constSize(0), out_off: constSize(out.offset), out_stride: out.stride,
+      },
+      grid: [grid1(constSize(N / G), FLAGS.matmulTileN), grid1(M, FLAGS.matmulTileM), grid1(constSize(G))],
+    });
+  },
+};
+
+/** One output: where it is written. Several: one buffer, each segment a column range of it. */
+function segmentsOutput(op: LinearOp, N: number, ctx: LoweringContext): View {
+  if (op.segments.length === 1) return ctx.outputView(op.outputs[0]);
+  const out = ctx.newRoot(op.outputs.join("+"), rowsOf(ctx.shape(op.outputs[0])), N);
+  let offset = 0;
+  op.segments.forEach((seg, i) => {
+    ctx.setView(op.outputs[i], { ...out, offset, cols: seg.outFeatures });
+    offset += seg.outFeatures;
+  });
+  return out;
+}
+
+/** `[in, N]` (segments side by side, transposed from HF `[out, in]`) or the grouped `[G, in/G, out/G]` as is. */
+function packedWeight(op: LinearOp, N: number): WeightBuffer {
+  const name = `packed/${op.id}/weight`;
+  if (op.groups > 1) {
+    if (op.segments.length !== 1) throw new Error(`${op.id}: a grouped linear with several segments is not supported`);
+    return { name, elements: (op.inFeatures * N) / op.groups, pieces: [{ param: op.segments[0].weight, dstOffset: 0, transpose: null }] };
+  }
+  let col = 0;
+  const pieces = op.segments.map((seg) => {
+    const piece = { param: seg.weight, dstOffset: col, transpose: { rows: seg.outFeatures, cols: op.inFeatures, dstRowStride: N } };
+    col += seg.outFeatures;
+    return piece;
+  });
+  return { name, elements: op.inFeatures * N, pieces };
+}
+
+/** The segments' biases side by side (`[N]`), or null when no segment has one. */
+function packedBias(op: LinearOp, N: number): WeightBuffer | null {
+  if (op.segments.every((s) => s.bias === null)) return null;
+  let col = 0;
+  const pieces = op.segments.flatMap((seg) => {
+    const at = col;
+    col += seg.outFeatures;
+    return seg.bias === null ? [] : [{ param: seg.bias, dstOffset: at, transpose: null }];
+  });
+  return { name: `packed/${op.id}/bias`, elements: N, pieces };
+}

@@ -6,7 +6,10 @@
  * - "pos": row % L (position embeddings, a [L,E] operand broadcast over B);
  * - "gather": the row named by an i32 id tensor (embedding lookup).
  */
+import type { LoweringContext } from "../context.js";
 import type { BindingDecl } from "../program.js";
+import { constSize, sameSize, type SizeExpr } from "../sizes.js";
+import { rowsOf, type DraftRef, type View } from "../views.js";
 
 export type TermMode = "row" | "pos" | "gather";
 
@@ -41,3 +44,41 @@ export function termCombine(count: number, op: "add" | "mul", c: string): string
 }
 
 export const termsKey = (modes: readonly TermMode[]): string => modes.map((m) => m[0]).join("");
+
+/** One operand of a row kernel: a view read by `mode` (plus the id view of a gather). */
+export interface TermOperand {
+  mode: TermMode;
+  view: View;
+  ids?: View;
+}
+
+/** A value read at the output's rows: "row" when it has them, "pos" when it is [L, C] broadcast over B. */
+export function valueTerm(ctx: LoweringContext, value: string, outRows: SizeExpr): TermOperand {
+  return { mode: sameSize(rowsOf(ctx.shape(value)), outRows) ? "row" : "pos", view: ctx.viewOf(value) };
+}
+
+/** Rows of `table` picked by the ids in `ids`. */
+export function gatherTerm(ctx: LoweringContext, table: string, ids: string): TermOperand {
+  return { mode: "gather", view: ctx.paramView(table), ids: ctx.viewOf(ids) };
+}
+
+/** Rows 0..L-1 of `table`. */
+export function positionsTerm(ctx: LoweringContext, table: string): TermOperand {
+  return { mode: "pos", view: ctx.paramView(table) };
+}
+
+/** The bindings and uniform values `termDecls` declares, in the same order. */
+export function termRunData(terms: readonly TermOperand[]): { bindings: DraftRef[]; uniforms: Record<string, SizeExpr> } {
+  const bindings: DraftRef[] = [];
+  const uniforms: Record<string, SizeExpr> = {};
+  terms.forEach((t, i) => {
+    bindings.push(t.view.buffer);
+    uniforms[`t${i}_off`] = constSize(t.view.offset);
+    uniforms[`t${i}_stride`] = t.view.stride;
+    if (t.ids) {
+      bindings.push(t.ids.buffer);
+      uniforms[`t${i}_ids_off`] = constSize(t.ids.offset);
+    }
+  });
+  return { bindings, uniforms };
+}

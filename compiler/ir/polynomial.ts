@@ -3,7 +3,7 @@
  * polynomial Σ c·B^i·L^j (FLOPs are c1·B·L + c2·B·L² + c3·B for a ConvBERT),
  * so a report can print the formula and evaluate it at any (B, L).
  */
-import type { Shape } from "../ir/types.js";
+import type { Shape } from "./types.js";
 
 /** `"i,j"` (powers of B and L) -> coefficient. */
 export type Polynomial = ReadonlyMap<string, number>;

@@ -3,7 +3,7 @@
  * 0 where attention_mask is 1, MASKED_SCORE where it is 0.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { MASKED_SCORE, type AttentionOp } from "../../../ir/types.js";
+import { MASKED_SCORE, type AttentionOp } from "../../../compiler/ir/types.js";
 import type { OpLowering } from "./types.js";
 
 export const attention: OpLowering<AttentionOp> = (op, [q, k, v, mask]) => {

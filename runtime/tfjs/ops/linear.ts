@@ -6,12 +6,14 @@
  * Grouped linears run as one batched matmul over the G groups.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { LinearOp } from "../../../ir/types.js";
-import { linearBiasName, linearKernelName } from "../weight-layout.js";
+import type { LinearOp } from "../../../compiler/ir/types.js";
+import { linearBiasName, linearKernelName } from "../../../compiler/backends/tfjs/weight-layout.js";
 import { applyActivation } from "./activation.js";
 import { weight, type OpLowering, type StepContext } from "./types.js";
 
-export const linear: OpLowering<LinearOp> = (op, [x], ctx) => {
+export const linear: OpLowering<LinearOp> = (op, [input, gate], ctx) => {
+  // A gated linear multiplies its operand by the gate first (fused in the IR; tfjs has no gated matmul).
+  const x = op.gated ? tf.mul(input, gate) : input;
   const leading = x.shape.slice(0, -1);
   const rows = x.size / op.inFeatures;
   const flat = tf.reshape(x, [rows, op.inFeatures]);
@@ -37,7 +39,7 @@ function plainMatmul(op: LinearOp, x: tf.Tensor, ctx: StepContext): tf.Tensor {
     bias: biasName ? weight(ctx, biasName) : undefined,
     activation: op.activation === "relu" ? "relu" : "linear",
   });
-  const activated = fusable ? y : applyActivation(y, op.activation);
+  const activated = fusable ? y : applyActivation(op.activation, y);
   return tf.expandDims(activated, 1);
 }
 
@@ -49,5 +51,5 @@ function groupedMatmul(op: LinearOp, x: tf.Tensor, ctx: StepContext): tf.Tensor 
   let y = tf.matMul(byGroup as tf.Tensor3D, weight(ctx, linearKernelName(op)) as tf.Tensor3D);
   const biasName = linearBiasName(op);
   if (biasName) y = tf.add(y, weight(ctx, biasName));
-  return tf.transpose(applyActivation(y, op.activation), [1, 0, 2]);
+  return tf.transpose(applyActivation(op.activation, y), [1, 0, 2]);
 }

@@ -6,8 +6,8 @@
  *   K neighbours: a weighted sum of K shifted windows of the zero-padded values.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { DepthwiseConvOp, DynamicConvOp } from "../../../ir/types.js";
-import { depthwiseFilterName } from "../weight-layout.js";
+import type { DepthwiseConvOp, DynamicConvOp } from "../../../compiler/ir/types.js";
+import { depthwiseFilterName } from "../../../compiler/backends/tfjs/weight-layout.js";
 import { weight, type OpLowering } from "./types.js";
 
 /** Zeroes the positions whose mask is 0 (the optional `maskSpan` mode). */

@@ -35,7 +35,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   var acc: array<f32, 8>;
   if (valid) {
     let base = u.q_off + (b * u.L + l) * u.q_stride + head;
-    for (var j = 0u; j < 8u; j++) { query[j] = q[base + j] * 0.35355339059327373; }
+    for (var j = 0u; j < 8u; j++) { query[j] = q[base + j] * 0.3535533845424652; }
   }
   var runningMax = -3.4028234663852886e+38;
   var denom = 0.0;

@@ -1,6 +1,6 @@
 /** The contract between the plan runner and the per-op lowerings. */
 import type * as tf from "@tensorflow/tfjs-core";
-import type { Op, OpKind } from "../../../ir/types.js";
+import type { Op, OpKind } from "../../../compiler/ir/types.js";
 
 export interface StepContext {
   /** Weights laid out at load time, by layout name (see weight-layout.ts). */

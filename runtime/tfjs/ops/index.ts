@@ -1,4 +1,4 @@
-/** The op lowering table: every IR op kind -> its tfjs implementation. */
+/** The op table of the tfjs executor: every IR op kind -> its tfjs implementation (a missing kind is a compile error). */
 import { activation } from "./activation.js";
 import { attention } from "./attention.js";
 import { linear } from "./linear.js";

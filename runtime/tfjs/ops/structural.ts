@@ -1,13 +1,14 @@
 /** Ops that pick, combine or reshape values: embedding lookups, adds, slices, concat. */
 import * as tf from "@tensorflow/tfjs-core";
-import type { AddOp, ConcatOp, GatherOp, MulOp, PositionsOp, SliceOp, TakeFirstOp } from "../../../ir/types.js";
+import type { AddOp, ConcatOp, GatherOp, MulOp, PositionsOp, SliceOp, TakeFirstOp } from "../../../compiler/ir/types.js";
 import { weight, type OpLowering } from "./types.js";
 
 export const gather: OpLowering<GatherOp> = (op, [ids], ctx) => [tf.gather(weight(ctx, op.table), ids)];
 
-export const positions: OpLowering<PositionsOp> = (op, _inputs, ctx) => {
-  return [tf.slice(weight(ctx, op.table), [0, 0], [ctx.seqLen, -1])];
-};
+/** Rows 0..L-1 of a position table. */
+export const positionRows = (table: tf.Tensor, seqLen: number): tf.Tensor => tf.slice(table, [0, 0], [seqLen, -1]);
+
+export const positions: OpLowering<PositionsOp> = (op, _inputs, ctx) => [positionRows(weight(ctx, op.table), ctx.seqLen)];
 
 export const add: OpLowering<AddOp> = (_op, [a, b]) => [tf.add(a, b)];
 
