@@ -18,14 +18,22 @@ import type { ModelSpec } from "./spec/model-spec.js";
 import { schemaDiagnostics } from "./spec/schema.js";
 import { validateSpec, type HeadTerms, type Locate } from "./spec/validate.js";
 
-/** A spec and what loading it decided that its file does not say (HF defaults applied, heads left out). */
+/** A spec, what loading it decided that its file does not say (HF defaults applied, heads left out), and the files it read. */
 export interface LoadedSpec {
   spec: ModelSpec;
   notes: Diagnostic[];
+  /** The spec file and every file reached through `extends` (an output must not overwrite them). */
+  sources: string[];
 }
 
 export async function loadSpec(path: string): Promise<ModelSpec> {
   return (await loadSpecWithNotes(path)).spec;
+}
+
+/** `loadSpec`, also naming every file it read. */
+export async function loadSpecWithSources(path: string): Promise<{ spec: ModelSpec; sources: string[] }> {
+  const { spec, sources } = await loadSpecWithNotes(path);
+  return { spec, sources };
 }
 
 export async function loadSpecWithNotes(path: string): Promise<LoadedSpec> {
@@ -48,8 +56,11 @@ export function loadSpecFromText(text: string, fileName: string, readText: ReadT
 }
 
 export function loadSpecFromTextWithNotes(text: string, fileName: string, readText: ReadText = readSpecFile): LoadedSpec {
-  if (specFormat(fileName) === "convspec") return { spec: loadDsl(text, fileName, readText).spec, notes: [] };
-  return loadJson(text, fileName, checkSpec);
+  if (specFormat(fileName) === "convspec") {
+    const resolved = loadDsl(text, fileName, readText);
+    return { spec: resolved.spec, notes: [], sources: [...resolved.sources.keys()] };
+  }
+  return { ...loadJson(text, fileName, checkSpec), sources: [fileName] };
 }
 
 function isDirectory(path: string): boolean {

@@ -6,7 +6,7 @@
  */
 import type { Diagnostic, DiagnosticSink } from "../diagnostics.js";
 import type { SourceLocation } from "../errors.js";
-import { fieldsOf, type FieldDef } from "../spec/fields.js";
+import { fieldDef, fieldsOf, type FieldDef } from "../spec/fields.js";
 import { ACTIVATIONS, MAX_LAYERS, SPEC_FORMAT, type Activation, type BlockSpec, type HeadsSpec, type ModelSpec } from "../spec/model-spec.js";
 import type { HeadTerms } from "../spec/validate.js";
 import { asBoolean, asInteger, asNumber, asWord, type Located, type Value } from "./evaluate.js";
@@ -106,6 +106,12 @@ interface Split {
 }
 
 /** Applies the block, then each range covering layer `index`; later scopes win field by field. */
+/** A block or ffn field's constant default from the field table; undefined for a required field. */
+function constantDefault(scope: "block" | "ffn", word: string): number | boolean | undefined {
+  const d = fieldDef(scope, word)?.default;
+  return typeof d === "number" || typeof d === "boolean" ? d : undefined;
+}
+
 /** A model field's default: a constant, another field's value (`embedding` is `hidden`), or none (required). */
 function modelDefault(def: FieldDef, values: ReadonlyMap<string, number | string | undefined>): number | string | undefined {
   const d = def.default;
@@ -149,10 +155,10 @@ function expandLayer(index: number, scopes: Fields[], hiddenSize: number, modelA
     attentionHeads: split.attentionHeads?.value ?? 0,
     convHeads: split.convHeads?.value ?? 0,
     headSize: split.headSize.value,
-    convKernelSize: get("kernel", "convKernelSize", (v) => asInteger("kernel", v, sink), 9),
-    maskSpan: get("mask_span", "maskSpan", (v) => asBoolean("mask_span", v, sink), false),
-    intermediateSize: get("ffn.intermediate", "intermediateSize", (v) => asInteger("intermediate", v, sink), undefined),
-    ffnGroups: get("ffn.groups", "ffnGroups", (v) => asInteger("groups", v, sink), 1),
+    convKernelSize: get("kernel", "convKernelSize", (v) => asInteger("kernel", v, sink), constantDefault("block", "kernel") as number),
+    maskSpan: get("mask_span", "maskSpan", (v) => asBoolean("mask_span", v, sink), constantDefault("block", "mask_span") as boolean),
+    intermediateSize: get("ffn.intermediate", "intermediateSize", (v) => asInteger("intermediate", v, sink), constantDefault("ffn", "intermediate") as number | undefined),
+    ffnGroups: get("ffn.groups", "ffnGroups", (v) => asInteger("groups", v, sink), constantDefault("ffn", "groups") as number),
     activation: get("ffn.activation", "activation", (v) => asWord("activation", v, ACTIVATIONS, sink), modelActivation),
   };
   const fallbackLoc = split.headSize.loc;

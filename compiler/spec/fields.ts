@@ -25,6 +25,8 @@ interface FieldBase {
   default?: FieldDefault;
   /** print-dsl leaves the field out of `block { }` when it has its default. */
   omitWhenDefault?: boolean;
+  /** A span-conv setting: print-dsl leaves it out of a block without conv heads when it has its default. */
+  spanConv?: boolean;
   /** print-dsl: the model-level line (1-3) the field is printed on. */
   printLine?: number;
   words?: readonly string[];
@@ -54,8 +56,8 @@ export const FIELDS: readonly FieldDef[] = [
   { word: "attention_heads", scope: "block", property: "attentionHeads", type: "integer" },
   { word: "conv_heads", scope: "block", property: "convHeads", type: "integer" },
   { word: "head_size", scope: "block", property: "headSize", type: "integer" },
-  { word: "kernel", scope: "block", property: "convKernelSize", hfKey: "conv_kernel_size", type: "integer", default: 9 },
-  { word: "mask_span", scope: "block", property: "maskSpan", type: "boolean", default: false, omitWhenDefault: true },
+  { word: "kernel", scope: "block", property: "convKernelSize", hfKey: "conv_kernel_size", type: "integer", default: 9, spanConv: true },
+  { word: "mask_span", scope: "block", property: "maskSpan", type: "boolean", default: false, omitWhenDefault: true, spanConv: true },
   { word: "intermediate", scope: "ffn", property: "intermediateSize", hfKey: "intermediate_size", type: "integer", default: "required" },
   { word: "groups", scope: "ffn", property: "ffnGroups", hfKey: "num_groups", type: "integer", default: 1 },
   { word: "activation", scope: "ffn", property: "activation", hfKey: "hidden_act", type: "activation", default: { sameAs: "activation" }, omitWhenDefault: true },

@@ -89,7 +89,8 @@ function blockLines(block: BlockSpec, base: BlockSpec | undefined, spec: ModelSp
     const key = def.property;
     if (!key || SPLIT.has(key) || !differs(key)) return undefined;
     // At the base block a field the table marks as noise is left out when it has its default.
-    if (!base && def.omitWhenDefault && block[key] === defaultValue(def, spec)) return undefined;
+    const quiet = def.omitWhenDefault || (def.spanConv && block.convHeads === 0);
+    if (!base && quiet && block[key] === defaultValue(def, spec)) return undefined;
     return `${def.word} ${String(block[key])}`;
   };
   for (const def of fieldsOf("block")) {
