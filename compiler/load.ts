@@ -2,52 +2,87 @@
  * Loading a model spec from any of its three forms, checked and located:
  *  - `.convspec`: the spec language;
  *  - `.json` with `"format"`: a resolved ModelSpec (as `convspec export --format json` writes);
- *  - `.json` with `hidden_size` / `model_type`: a Hugging Face ConvBERT config.json.
+ *  - `.json` with `hidden_size` / `model_type`: a Hugging Face config.json (ConvBERT, BERT, ELECTRA).
  * Every problem becomes a SpecError whose diagnostics carry file:line:column.
+ * Files are read only if they are regular files of a sensible size (io/read-file.ts).
  */
-import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { basename, dirname, extname } from "node:path";
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from "jsonc-parser";
-import { UserError, type SourceLocation } from "./errors.js";
-import { offsetToLocation, SpecError, type Diagnostic } from "./dsl/diagnostics.js";
-import type { HeadTerms, ResolvedSpec } from "./dsl/expand.js";
+import { statSync } from "node:fs";
+import { extname } from "node:path";
+import { SpecError, type Diagnostic } from "./diagnostics.js";
 import { resolveSpecText, type ReadText } from "./dsl/resolve.js";
-import { validateSpec, type Locate } from "./dsl/validate.js";
-import { importHfConfig, isHfConfig } from "./spec/hf-config.js";
+import type { ResolvedSpec } from "./dsl/expand.js";
+import { UserError, type SourceLocation } from "./errors.js";
+import { FILE_KINDS, readRegularText } from "./io/read-file.js";
+import { loadJson } from "./load-json.js";
 import type { ModelSpec } from "./spec/model-spec.js";
 import { schemaDiagnostics } from "./spec/schema.js";
+import { validateSpec, type HeadTerms, type Locate } from "./spec/validate.js";
+
+/** A spec, what loading it decided that its file does not say (HF defaults applied, heads left out), and the files it read. */
+export interface LoadedSpec {
+  spec: ModelSpec;
+  notes: Diagnostic[];
+  /** The spec file and every file reached through `extends` (an output must not overwrite them). */
+  sources: string[];
+}
 
 export async function loadSpec(path: string): Promise<ModelSpec> {
-  return (await loadSpecWithSources(path)).spec;
+  return (await loadSpecWithNotes(path)).spec;
 }
 
-/** `loadSpec`, also naming every file it read (the spec, and each file reached through `extends`): outputs must not overwrite them. */
+/** `loadSpec`, also naming every file it read. */
 export async function loadSpecWithSources(path: string): Promise<{ spec: ModelSpec; sources: string[] }> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    throw new UserError(`cannot read spec '${path}': ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
-  }
-  if (extname(path).toLowerCase() !== ".convspec") return { spec: loadSpecFromText(text, path), sources: [path] };
-  const resolved = loadDsl(text, path);
-  return { spec: resolved.spec, sources: [...resolved.sources.keys()] };
+  const { spec, sources } = await loadSpecWithNotes(path);
+  return { spec, sources };
 }
+
+export async function loadSpecWithNotes(path: string): Promise<LoadedSpec> {
+  // The format first: a file that is no spec is never read (nor quoted).
+  try {
+    specFormat(path);
+  } catch (e) {
+    if (isDirectory(path)) throw new UserError(`${path} is a directory, not a spec file (.convspec or .json)`);
+    throw e;
+  }
+  return loadSpecFromTextWithNotes(readRegularText(path, FILE_KINDS.spec), path);
+}
+
+/** Reads a parent spec for `extends`: regular files only, size capped. */
+export const readSpecFile: ReadText = (path) => readRegularText(path, FILE_KINDS.spec);
 
 /** Loads a spec from text; `fileName` picks the format by extension and resolves `extends`. */
-export function loadSpecFromText(text: string, fileName: string, readText: ReadText = (p) => readFileSync(p, "utf8")): ModelSpec {
+export function loadSpecFromText(text: string, fileName: string, readText: ReadText = readSpecFile): ModelSpec {
+  return loadSpecFromTextWithNotes(text, fileName, readText).spec;
+}
+
+export function loadSpecFromTextWithNotes(text: string, fileName: string, readText: ReadText = readSpecFile): LoadedSpec {
+  if (specFormat(fileName) === "convspec") {
+    const resolved = loadDsl(text, fileName, readText);
+    return { spec: resolved.spec, notes: [], sources: [...resolved.sources.keys()] };
+  }
+  return { ...loadJson(text, fileName, checkSpec), sources: [fileName] };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function specFormat(fileName: string): "convspec" | "json" {
   const ext = extname(fileName).toLowerCase();
-  if (ext === ".convspec") return loadDsl(text, fileName, readText).spec;
-  if (ext === ".json") return loadJson(text, fileName);
+  if (ext === ".convspec") return "convspec";
+  if (ext === ".json") return "json";
   throw new UserError(`cannot tell the format of '${fileName}': expected a .convspec or .json file`);
 }
 
 /** The DSL path, keeping the source map (for tools that want to point into the spec). */
-export function loadDsl(text: string, fileName: string, readText?: ReadText): ResolvedSpec {
+export function loadDsl(text: string, fileName: string, readText: ReadText = readSpecFile): ResolvedSpec {
   const resolved = resolveSpecText(text, fileName, readText);
   const locate = sourceMapLocator(resolved.sourceMap, fileName);
-  check(resolved.spec, locate, resolved.headTerms, resolved.sources, resolved.diagnostics);
+  checkSpec(resolved.spec, locate, resolved.headTerms, resolved.sources, resolved.diagnostics, resolved.extendedBy);
   return resolved;
 }
 
@@ -63,12 +98,13 @@ function sourceMapLocator(sourceMap: ReadonlyMap<string, SourceLocation>, fileNa
 }
 
 /** Semantic checks, then the schema as a safety net; throws every problem (earlier ones too) at once, in file order. */
-function check(
+export function checkSpec(
   spec: ModelSpec,
   locate: Locate,
   headTerms: readonly (HeadTerms | undefined)[],
   sources: ReadonlyMap<string, string>,
   earlier: readonly Diagnostic[] = [],
+  extendedBy: ReadonlyMap<string, SourceLocation> = new Map(),
 ): void {
   const diagnostics = [...earlier, ...validateSpec(spec, locate, headTerms)];
   if (diagnostics.length === 0) diagnostics.push(...schemaDiagnostics(spec, locate));
@@ -79,45 +115,5 @@ function check(
     const [fb, lb, cb] = order(b);
     return fa === fb ? la - lb || ca - cb : fa < fb ? -1 : 1;
   });
-  throw new SpecError(diagnostics, sources);
-}
-
-function loadJson(text: string, fileName: string): ModelSpec {
-  const sources = new Map([[fileName, text]]);
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
-  if (errors.length > 0 || !root) {
-    const diagnostics: Diagnostic[] = errors.map((e) => ({ loc: offsetToLocation(text, e.offset, fileName, Math.max(1, e.length)), message: `invalid JSON: ${printParseErrorCode(e.error)}` }));
-    throw new SpecError(diagnostics.length > 0 ? diagnostics : [{ loc: { file: fileName, line: 1, column: 1 }, message: "empty JSON file" }], sources);
-  }
-  const value: unknown = JSON.parse(text);
-  const nodeLoc = (segments: (string | number)[]): SourceLocation => {
-    for (let s = segments; ; s = s.slice(0, -1)) {
-      const node: JsonNode | undefined = findNodeAtLocation(root, s);
-      const at = node?.parent?.type === "property" ? node.parent : node;
-      if (at) return offsetToLocation(text, at.offset, fileName, at.type === "property" ? (at.children?.[0]?.length ?? 1) : at.length);
-      if (s.length === 0) return { file: fileName, line: 1, column: 1 };
-    }
-  };
-  const pathSegments = (path: string) => (path === "" ? [] : path.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p)));
-
-  if (typeof value === "object" && value !== null && "format" in value) {
-    const locate: Locate = (path) => nodeLoc(pathSegments(path));
-    const schema = schemaDiagnostics(value, locate);
-    if (schema.length > 0) throw new SpecError(schema, sources);
-    check(value as ModelSpec, locate, [], sources);
-    return value as ModelSpec;
-  }
-  if (isHfConfig(value)) {
-    const name = basename(fileName) === "config.json" ? basename(dirname(fileName)) || "model" : basename(fileName, extname(fileName));
-    const imported = importHfConfig(value, name);
-    const locate: Locate = (path) => nodeLoc([imported.keyOf(path)].filter((k) => k !== ""));
-    if (imported.problems.length > 0) {
-      throw new SpecError(imported.problems.map((p) => ({ loc: nodeLoc([p.key]), message: p.message })), sources);
-    }
-    const terms = imported.headTerms.map((t) => ({ ...t, loc: nodeLoc(["num_attention_heads"]) }));
-    check(imported.spec, locate, terms, sources);
-    return imported.spec;
-  }
-  throw new SpecError([{ loc: { file: fileName, line: 1, column: 1 }, message: 'not a model spec: expected a convspec JSON spec (with "format") or a Hugging Face config.json (with "hidden_size")' }], sources);
+  throw new SpecError(diagnostics, sources, extendedBy);
 }

@@ -4,6 +4,7 @@ import { CommandInputs } from "../../compiler/io/input-files.js";
 import { checkOutputPath, writeOutputText } from "../../compiler/io/write-file.js";
 import { loadSpecWithSources } from "../../compiler/load.js";
 import { exportHfConfig } from "../../compiler/spec/hf-config.js";
+import type { ModelSpec } from "../../compiler/spec/model-spec.js";
 
 export function registerExport(program: Command): void {
   program
@@ -19,9 +20,19 @@ export function registerExport(program: Command): void {
       const { spec, sources } = await loadSpecWithSources(specPath);
       const output = { label: `-o ${options.output}`, inputs: new CommandInputs().addSpec(sources, "the spec") };
       checkOutputPath(options.output, output);
-      const value = options.format === "json" ? spec : exportHfConfig(spec);
+      const value = options.format === "json" ? spec : hfConfigOrAdvice(spec);
       const text = JSON.stringify(value, null, 2) + "\n";
       if (options.output) await writeOutputText(options.output, text, output);
       else process.stdout.write(text);
     });
+}
+
+/** The HF config, or the refusal with the format that keeps everything. */
+function hfConfigOrAdvice(spec: ModelSpec): Record<string, unknown> {
+  try {
+    return exportHfConfig(spec);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    throw new UserError(`${e.message}\nUse --format json to write the resolved spec, which keeps every detail (convspec reads it back; Hugging Face does not).`);
+  }
 }

@@ -1,8 +1,10 @@
+import { extname } from "node:path";
 import type { Command } from "commander";
+import { locationText, printable } from "../../compiler/diagnostics.js";
 import { UserError } from "../../compiler/errors.js";
 import { CommandInputs } from "../../compiler/io/input-files.js";
 import { checkOutputPath, writeOutputText } from "../../compiler/io/write-file.js";
-import { loadSpecFromText, loadSpecWithSources } from "../../compiler/load.js";
+import { loadSpecFromText, loadSpecWithNotes } from "../../compiler/load.js";
 import { printDsl } from "../../compiler/spec/print-dsl.js";
 
 /**
@@ -14,16 +16,20 @@ import { printDsl } from "../../compiler/spec/print-dsl.js";
 export function registerImportHf(program: Command): void {
   program
     .command("import-hf")
-    .description("turn a Hugging Face ConvBERT config.json into a readable .convspec spec")
-    .argument("<config>", "a Hugging Face ConvBERT config.json")
+    .description("turn a Hugging Face config.json (ConvBERT, BERT or ELECTRA) into a readable .convspec spec")
+    .argument("<config>", "a Hugging Face config.json")
     .option("-o, --output <file>", "write the spec here instead of standard output (never over the config)")
     .option("-f, --format <format>", "convspec (the spec language) or json (a convspec JSON spec); default: json for -o *.json, else convspec")
     .action(async (configPath: string, options: { output?: string; format?: string }) => {
+      if (extname(configPath).toLowerCase() === ".convspec") {
+        throw new UserError(`${configPath} is already a .convspec spec: import-hf reads a Hugging Face config.json (\`convspec export\` converts specs)`);
+      }
       const format = options.format ?? (options.output?.toLowerCase().endsWith(".json") ? "json" : "convspec");
       if (format !== "convspec" && format !== "json") throw new UserError(`unknown import-hf format '${format}': use convspec or json`);
-      const { spec, sources } = await loadSpecWithSources(configPath);
+      const { spec, notes, sources } = await loadSpecWithNotes(configPath);
       const output = { label: `-o ${options.output}`, inputs: new CommandInputs().addSpec(sources, "the config") };
       checkOutputPath(options.output, output);
+      for (const note of notes) process.stderr.write(`${locationText(note.loc)}: note: ${printable(note.message)}\n`);
       const dsl = printDsl(spec, `Imported from ${configPath} by convspec import-hf.`);
       // The printed spec must read back as the same model, whatever the output is called; a mismatch is a convspec bug.
       const back = loadSpecFromText(dsl, "imported.convspec");

@@ -7,7 +7,7 @@
  * read from disk, so the browser bundle has it too.
  */
 import Ajv2020 from "ajv/dist/2020.js";
-import { didYouMean } from "../dsl/diagnostics.js";
+import { didYouMean } from "../diagnostics.js";
 import { UserError } from "../errors.js";
 import PROFILES_JSON from "./device-profiles.json" with { type: "json" };
 import PROFILES_SCHEMA from "./device-profiles.schema.json" with { type: "json" };

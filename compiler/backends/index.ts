@@ -3,7 +3,7 @@
  * targets up here (and their executors in runtime/targets.ts), never by
  * string if-chains.
  */
-import { didYouMean } from "../dsl/diagnostics.js";
+import { didYouMean } from "../diagnostics.js";
 import { UserError } from "../errors.js";
 import type { CompilerTarget, CompilerTargets, TargetName } from "./target.js";
 import { tfjsTarget } from "./tfjs/target.js";

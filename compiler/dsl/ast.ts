@@ -6,7 +6,8 @@
 import type { SourceLocation } from "../errors.js";
 
 export type Expr =
-  | { kind: "number"; value: number; loc: SourceLocation }
+  /** `image`: the literal as written (absent for the NaN placeholder that error recovery leaves). */
+  | { kind: "number"; value: number; image?: string; loc: SourceLocation }
   | { kind: "string"; value: string; loc: SourceLocation }
   /** A keyword used as a value: true/false, tied/untied/none, an activation name. */
   | { kind: "word"; value: string; loc: SourceLocation }

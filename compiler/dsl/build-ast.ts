@@ -35,17 +35,6 @@ export class AstBuilder {
     return { file: this.file, line: Number.isFinite(line) ? line : 1, column: Number.isFinite(column) ? column : 1, length };
   }
 
-  /** Location spanning a whole rule node (first to last token). */
-  nodeLoc(node: CstNode): SourceLocation {
-    const all: IToken[] = [];
-    const collect = (n: CstNode): void => {
-      for (const list of Object.values(n.children)) for (const e of list ?? []) ("image" in e ? all.push(e) : collect(e));
-    };
-    collect(node);
-    all.sort((a, b) => a.startOffset - b.startOffset);
-    return this.loc(all[0], all[all.length - 1]);
-  }
-
   file_(cst: CstNode): FileAst {
     return {
       file: this.file,
@@ -78,14 +67,14 @@ export class AstBuilder {
       const ic = item.children;
       for (const n of nodes(ic, "letDecl")) model.lets.push(this.letDecl(n));
       for (const n of nodes(ic, "modelSetting")) model.settings.push(this.setting(n));
-      for (const n of nodes(ic, "unknownSetting")) model.settings.push(this.setting(n));
+      for (const n of [...nodes(ic, "unknownSetting"), ...nodes(ic, "misplacedInModel"), ...nodes(ic, "misplacedHeadCount")]) model.settings.push(this.setting(n));
       for (const n of nodes(ic, "blockDecl")) {
         const body = firstNode(n.children, "blockBody");
         if (body) model.blocks.push(this.blockBody(body));
       }
       for (const n of nodes(ic, "layersItem")) model.layers.push(this.layersItem(n));
       for (const n of nodes(ic, "headsDecl")) {
-        for (const s of [...nodes(n.children, "headsSetting"), ...nodes(n.children, "unknownSetting")]) model.heads.push(this.setting(s));
+        for (const s of [...nodes(n.children, "headsSetting"), ...nodes(n.children, "unknownSetting"), ...nodes(n.children, "misplacedInHeads")]) model.heads.push(this.setting(s));
       }
     }
     model.heads.sort(bySource);
@@ -93,24 +82,25 @@ export class AstBuilder {
     return model;
   }
 
-  /** Any `word value` rule: its first token is the field name. */
+  /** Any `word value` rule: its first token is the field name; unknown and misplaced fields keep their value in a `fieldTail`. */
   setting(node: CstNode, prefix = ""): Setting {
     const nameToken = anyToken(node.children);
-    const exprNode = firstNode(node.children, "expr");
+    const tail = firstNode(node.children, "fieldTail");
+    const exprNode = firstNode(tail?.children ?? node.children, "expr");
     return {
       name: prefix + (nameToken?.image ?? ""),
       nameLoc: this.loc(nameToken),
       value: exprNode ? this.expr(exprNode) : undefined,
-      known: node.name !== "unknownSetting",
+      known: node.name !== "unknownSetting" && !node.name.startsWith("misplaced"),
     };
   }
 
   blockBody(node: CstNode): BlockBody {
     const settings: Setting[] = [];
     for (const item of nodes(node.children, "blockItem")) {
-      for (const n of [...nodes(item.children, "blockSetting"), ...nodes(item.children, "unknownSetting")]) settings.push(this.setting(n));
+      for (const name of ["blockSetting", "unknownSetting", "misplacedInBlock", "misplacedTaskHeads"]) for (const n of nodes(item.children, name)) settings.push(this.setting(n));
       for (const ffn of nodes(item.children, "ffnDecl")) {
-        for (const n of [...nodes(ffn.children, "ffnSetting"), ...nodes(ffn.children, "unknownSetting")]) settings.push(this.setting(n, "ffn."));
+        for (const n of [...nodes(ffn.children, "ffnSetting"), ...nodes(ffn.children, "unknownSetting"), ...nodes(ffn.children, "misplacedInFfn")]) settings.push(this.setting(n, "ffn."));
       }
     }
     settings.sort(bySource);
@@ -134,21 +124,24 @@ export class AstBuilder {
     return this.binaryChain(node, (n) => (n.name === "term" ? this.binaryChain(n, (u) => this.unary(u)) : this.unary(n)));
   }
 
-  /** `operands[0] (operators[i] operands[i+1])*`, left-associative. */
+  /** `operands[0] (operators[i] operands[i+1])*`, left-associative. Each node spans its own operands (built in O(1): long chains stay linear). */
   private binaryChain(node: CstNode, operand: (n: CstNode) => Expr): Expr {
     const operands = nodes(node.children, "operands");
     const operators = tokens(node.children, "operators");
     let result = operands[0] ? operand(operands[0]) : this.expr(undefined);
     for (let i = 0; i < operators.length && i + 1 < operands.length; i++) {
       const right = operand(operands[i + 1]);
-      result = { kind: "binary", op: operators[i].image as "+" | "-" | "*" | "/", left: result, right, loc: this.nodeLoc(node) };
+      result = { kind: "binary", op: operators[i].image as "+" | "-" | "*" | "/", left: result, right, loc: span(result.loc, right.loc) };
     }
     return result;
   }
 
   private unary(node: CstNode): Expr {
     const inner = firstNode(node.children, "unary");
-    if (inner) return { kind: "negate", operand: this.unary(inner), loc: this.nodeLoc(node) };
+    if (inner) {
+      const operand = this.unary(inner);
+      return { kind: "negate", operand, loc: span(this.loc(tokens(node.children, "Minus")[0]), operand.loc) };
+    }
     const atom = firstNode(node.children, "atom");
     return atom ? this.atom(atom) : this.expr(undefined);
   }
@@ -162,7 +155,7 @@ export class AstBuilder {
     if (!token) return { kind: "number", value: NaN, loc };
     switch (token.tokenType.name) {
       case "NumberLiteral":
-        return { kind: "number", value: globalThis.Number(token.image), loc };
+        return { kind: "number", value: globalThis.Number(token.image), image: token.image, loc };
       case "StringLiteral":
         return { kind: "string", value: unquote(token.image), loc };
       case "Identifier":
@@ -171,6 +164,12 @@ export class AstBuilder {
         return { kind: "word", value: token.image, loc };
     }
   }
+}
+
+/** From the start of `first` to the end of `last` (the length of `first` when they are on different lines). */
+function span(first: SourceLocation, last: SourceLocation): SourceLocation {
+  if (first.file !== last.file || first.line !== last.line || last.column < first.column) return first;
+  return { ...first, length: last.column + (last.length ?? 1) - first.column };
 }
 
 function bySource(a: Setting, b: Setting): number {

@@ -4,18 +4,13 @@
  * every ModelSpec field path (`hiddenSize`, `layers.3.headSize`) the source
  * location that produced it, so later checks can point at the spec text.
  */
+import type { Diagnostic, DiagnosticSink } from "../diagnostics.js";
 import type { SourceLocation } from "../errors.js";
-import { ACTIVATIONS, SPEC_FORMAT, type Activation, type BlockSpec, type HeadsSpec, type ModelSpec } from "../spec/model-spec.js";
-import type { Diagnostic, DiagnosticSink } from "./diagnostics.js";
+import { fieldDef, fieldsOf, type FieldDef } from "../spec/fields.js";
+import { ACTIVATIONS, MAX_LAYERS, SPEC_FORMAT, type Activation, type BlockSpec, type HeadsSpec, type ModelSpec } from "../spec/model-spec.js";
+import type { HeadTerms } from "../spec/validate.js";
 import { asBoolean, asInteger, asNumber, asWord, type Located, type Value } from "./evaluate.js";
-import type { Fields, MergedModel, RangeOverride } from "./resolve.js";
-
-/** A layer's head split as HF states it: n = max(1, floor(heads / ratio)) heads per branch. */
-export interface HeadTerms {
-  heads: number;
-  ratio: number;
-  loc: SourceLocation;
-}
+import type { Fields, MergedModel, RangeOverride } from "./merged.js";
 
 export interface ResolvedSpec {
   spec: ModelSpec;
@@ -24,6 +19,8 @@ export interface ResolvedSpec {
   /** Per layer: the HF head terms when the split was given that way (validate checks H % n). */
   headTerms: (HeadTerms | undefined)[];
   sources: ReadonlyMap<string, string>;
+  /** Parent file -> the `extends` in its child that pulled it in (the "required by" chain of an error). */
+  extendedBy: ReadonlyMap<string, SourceLocation>;
   /**
    * Problems that did not stop the spec from being built (a bad layer range is
    * reported and ignored): reported together with the semantic checks, so one
@@ -31,9 +28,6 @@ export interface ResolvedSpec {
    */
   diagnostics: Diagnostic[];
 }
-
-/** More layers than this is a typo, not a model; also keeps a mistyped count from exhausting memory. */
-export const MAX_LAYERS = 4096;
 
 const HF_SPLIT = ["heads", "ratio"];
 const EXPLICIT_SPLIT = ["attention_heads", "conv_heads", "head_size"];
@@ -52,19 +46,20 @@ export function expandModel(merged: MergedModel, sink: DiagnosticSink): Resolved
     sourceMap.set(path, v.loc);
     return read(v);
   };
-  const int = (name: string) => (v: Located<Value>) => asInteger(name, v, sink);
+  // Model-level fields from the field table: its type says how to read a value, its default fills an absent one.
   const m = merged.model;
-  const hiddenSize = field(m, "hidden", "hiddenSize", int("hidden"));
-  const vocabSize = field(m, "vocab", "vocabSize", int("vocab"));
-  const embeddingSize = field(m, "embedding", "embeddingSize", int("embedding"), () => hiddenSize);
-  // E defaults to H: a problem with it is a problem with `hidden`.
-  if (!m.has("embedding") && m.has("hidden")) sourceMap.set("embeddingSize", m.get("hidden")!.loc);
-  const maxPositions = field(m, "max_positions", "maxPositions", int("max_positions"), () => 512);
-  const typeVocabSize = field(m, "type_vocab", "typeVocabSize", int("type_vocab"), () => 2);
-  const padTokenId = field(m, "pad_id", "padTokenId", int("pad_id"), () => 0);
-  const layerNormEps = field(m, "layer_norm_eps", "layerNormEps", (v) => asNumber("layer_norm_eps", v, sink), () => 1e-12);
-  const activation = field(m, "activation", "activation", (v) => asWord("activation", v, ACTIVATIONS, sink), (): Activation => "gelu");
-  const layerCount = field(m, "layers", "layers", int("layers"));
+  const values = new Map<string, number | string | undefined>();
+  const dependsOnAnother = (def: FieldDef) => typeof def.default === "object" && def.default !== null;
+  for (const def of [...fieldsOf("model").filter((d) => !dependsOnAnother(d)), ...fieldsOf("model").filter(dependsOnAnother)]) {
+    const fallback = modelDefault(def, values);
+    values.set(def.word, field(m, def.word, def.property, (v) => readModelField(def, v, sink), fallback === undefined ? undefined : () => fallback));
+    // A default taken from another field (E from H) is located there: a problem with it is a problem with that field.
+    const source = dependsOnAnother(def) ? m.get((def.default as { sameAs: string }).sameAs) : undefined;
+    if (!m.has(def.word) && source) sourceMap.set(def.property, source.loc);
+  }
+  const hiddenSize = values.get("hidden") as number | undefined;
+  const layerCount = values.get("layers") as number | undefined;
+  const activation = values.get("activation") as Activation | undefined;
   sourceMap.set("name", modelLoc);
   sourceMap.set("format", modelLoc);
 
@@ -84,23 +79,23 @@ export function expandModel(merged: MergedModel, sink: DiagnosticSink): Resolved
     layers.push(layer.block);
     headTerms.push(layer.terms);
   }
-  const scalars = [vocabSize, maxPositions, typeVocabSize, padTokenId, embeddingSize, layerNormEps];
-  if (!heads || scalars.some((v) => v === undefined)) return undefined;
+  const scalar = (word: string) => values.get(word) as number;
+  if (!heads || fieldsOf("model").some((def) => values.get(def.word) === undefined)) return undefined;
   const spec: ModelSpec = {
     format: SPEC_FORMAT,
     name: merged.name.value,
-    vocabSize: vocabSize!,
-    maxPositions: maxPositions!,
-    typeVocabSize: typeVocabSize!,
-    padTokenId: padTokenId!,
-    embeddingSize: embeddingSize!,
+    vocabSize: scalar("vocab"),
+    maxPositions: scalar("max_positions"),
+    typeVocabSize: scalar("type_vocab"),
+    padTokenId: scalar("pad_id"),
+    embeddingSize: scalar("embedding"),
     hiddenSize,
-    layerNormEps: layerNormEps!,
+    layerNormEps: scalar("layer_norm_eps"),
     activation,
     layers,
     heads,
   };
-  return { spec, sourceMap, headTerms, sources: sink.sources, diagnostics: [...sink.diagnostics] };
+  return { spec, sourceMap, headTerms, sources: sink.sources, extendedBy: sink.extendedBy, diagnostics: [...sink.diagnostics] };
 }
 
 interface Split {
@@ -111,6 +106,26 @@ interface Split {
 }
 
 /** Applies the block, then each range covering layer `index`; later scopes win field by field. */
+/** A block or ffn field's constant default from the field table; undefined for a required field. */
+function constantDefault(scope: "block" | "ffn", word: string): number | boolean | undefined {
+  const d = fieldDef(scope, word)?.default;
+  return typeof d === "number" || typeof d === "boolean" ? d : undefined;
+}
+
+/** A model field's default: a constant, another field's value (`embedding` is `hidden`), or none (required). */
+function modelDefault(def: FieldDef, values: ReadonlyMap<string, number | string | undefined>): number | string | undefined {
+  const d = def.default;
+  if (d === undefined || d === "required" || d === null || typeof d === "boolean") return undefined;
+  return typeof d === "object" ? values.get(d.sameAs) : d;
+}
+
+function readModelField(def: FieldDef, v: Located<Value>, sink: DiagnosticSink): number | string | undefined {
+  if (def.type === "integer") return asInteger(def.word, v, sink);
+  if (def.type === "number") return asNumber(def.word, v, sink);
+  if (def.type === "activation") return asWord(def.word, v, ACTIVATIONS, sink);
+  throw new Error(`internal: model field '${def.word}' has type ${def.type}, which expand.ts does not read`);
+}
+
 function expandLayer(index: number, scopes: Fields[], hiddenSize: number, modelActivation: Activation, merged: MergedModel, sink: DiagnosticSink, sourceMap: Map<string, SourceLocation>) {
   const split: Split = {};
   const last = new Map<string, Located<Value>>();
@@ -140,10 +155,10 @@ function expandLayer(index: number, scopes: Fields[], hiddenSize: number, modelA
     attentionHeads: split.attentionHeads?.value ?? 0,
     convHeads: split.convHeads?.value ?? 0,
     headSize: split.headSize.value,
-    convKernelSize: get("kernel", "convKernelSize", (v) => asInteger("kernel", v, sink), 9),
-    maskSpan: get("mask_span", "maskSpan", (v) => asBoolean("mask_span", v, sink), false),
-    intermediateSize: get("ffn.intermediate", "intermediateSize", (v) => asInteger("intermediate", v, sink), undefined),
-    ffnGroups: get("ffn.groups", "ffnGroups", (v) => asInteger("groups", v, sink), 1),
+    convKernelSize: get("kernel", "convKernelSize", (v) => asInteger("kernel", v, sink), constantDefault("block", "kernel") as number),
+    maskSpan: get("mask_span", "maskSpan", (v) => asBoolean("mask_span", v, sink), constantDefault("block", "mask_span") as boolean),
+    intermediateSize: get("ffn.intermediate", "intermediateSize", (v) => asInteger("intermediate", v, sink), constantDefault("ffn", "intermediate") as number | undefined),
+    ffnGroups: get("ffn.groups", "ffnGroups", (v) => asInteger("groups", v, sink), constantDefault("ffn", "groups") as number),
     activation: get("ffn.activation", "activation", (v) => asWord("activation", v, ACTIVATIONS, sink), modelActivation),
   };
   const fallbackLoc = split.headSize.loc;

@@ -11,11 +11,14 @@
  *   blockItem   := BlockField expr | 'ffn' '{' ffnItem* '}' | unknown
  *   layers      := 'layers' expr ('..' expr)? ('{' blockItem* '}')?
  *   heads       := 'heads' '{' (HeadsField expr | unknown)* '}'
- *   unknown     := NAME (expr | looseBody)       -- reported later as "unknown field"
+ *   unknown     := NAME fieldTail                 -- "unknown field", with a did-you-mean
+ *   misplaced   := NotIn<Scope> fieldTail         -- a field of another scope: "belongs inside ..."
+ *   fieldTail   := looseBody | expr looseBody?
  */
-import { CstParser, EOF, Lexer, type CstNode, type ILexingError, type IRecognitionException, type IToken } from "chevrotain";
+import { CstParser, EOF, Lexer, type CstNode, type ILexingError, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import type { SourceLocation } from "../errors.js";
-import { offsetToLocation, suggestion, type Diagnostic } from "./diagnostics.js";
+import { offsetToLocation, STOPPED_READING, suggestion, type Diagnostic } from "../diagnostics.js";
+import { nestingProblem, unclosedBrace, type StructureProblem } from "./structure.js";
 import * as T from "./tokens.js";
 
 class ConvspecParser extends CstParser {
@@ -54,6 +57,8 @@ class ConvspecParser extends CstParser {
       { ALT: () => this.SUBRULE(this.blockDecl) },
       { ALT: () => this.SUBRULE(this.layersItem) },
       { ALT: () => this.SUBRULE(this.headsDecl) },
+      { ALT: () => this.SUBRULE(this.misplacedHeadCount) },
+      { ALT: () => this.SUBRULE(this.misplacedInModel) },
       { ALT: () => this.SUBRULE(this.unknownSetting) },
     ]);
   });
@@ -78,6 +83,8 @@ class ConvspecParser extends CstParser {
     this.OR([
       { ALT: () => this.SUBRULE(this.blockSetting) },
       { ALT: () => this.SUBRULE(this.ffnDecl) },
+      { ALT: () => this.SUBRULE(this.misplacedTaskHeads) },
+      { ALT: () => this.SUBRULE(this.misplacedInBlock) },
       { ALT: () => this.SUBRULE(this.unknownSetting) },
     ]);
   });
@@ -90,7 +97,7 @@ class ConvspecParser extends CstParser {
   ffnDecl = this.RULE("ffnDecl", () => {
     this.CONSUME(T.Ffn);
     this.CONSUME(T.LCurly);
-    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.ffnSetting) }, { ALT: () => this.SUBRULE(this.unknownSetting) }]));
+    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.ffnSetting) }, { ALT: () => this.SUBRULE(this.misplacedInFfn) }, { ALT: () => this.SUBRULE(this.unknownSetting) }]));
     this.CONSUME(T.RCurly);
   });
 
@@ -112,7 +119,7 @@ class ConvspecParser extends CstParser {
   headsDecl = this.RULE("headsDecl", () => {
     this.CONSUME(T.Heads);
     this.CONSUME(T.LCurly);
-    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.headsSetting) }, { ALT: () => this.SUBRULE(this.unknownSetting) }]));
+    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.headsSetting) }, { ALT: () => this.SUBRULE(this.misplacedInHeads) }, { ALT: () => this.SUBRULE(this.unknownSetting) }]));
     this.CONSUME(T.RCurly);
   });
 
@@ -124,7 +131,44 @@ class ConvspecParser extends CstParser {
   /** A field the grammar does not know: parsed so that the resolver can say "did you mean". */
   unknownSetting = this.RULE("unknownSetting", () => {
     this.CONSUME(T.Identifier);
-    this.OR([{ ALT: () => this.SUBRULE(this.expr) }, { ALT: () => this.SUBRULE(this.looseBody) }]);
+    this.SUBRULE(this.fieldTail);
+  });
+
+  // A field of another scope: parsed so that the resolver can say where it belongs.
+  misplacedInModel = this.misplacedRule("misplacedInModel", T.NotInModel);
+  misplacedInBlock = this.misplacedRule("misplacedInBlock", T.NotInBlock);
+  misplacedInFfn = this.misplacedRule("misplacedInFfn", T.NotInFfn);
+  misplacedInHeads = this.misplacedRule("misplacedInHeads", T.NotInHeads);
+
+  /** `heads 4` at model level, where `heads` opens the task heads. */
+  misplacedHeadCount = this.RULE("misplacedHeadCount", () => {
+    this.CONSUME(T.Heads);
+    this.SUBRULE(this.expr);
+  });
+
+  /** `heads { mlm tied }` inside a block, where `heads` is the head count. */
+  misplacedTaskHeads = this.RULE("misplacedTaskHeads", () => {
+    this.CONSUME(T.Heads);
+    this.SUBRULE(this.looseBody);
+  });
+
+  private misplacedRule(name: string, category: TokenType) {
+    return this.RULE(name, () => {
+      this.CONSUME(category);
+      this.SUBRULE(this.fieldTail);
+    });
+  }
+
+  fieldTail = this.RULE("fieldTail", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.looseBody) },
+      {
+        ALT: () => {
+          this.SUBRULE(this.expr);
+          this.OPTION(() => this.SUBRULE2(this.looseBody));
+        },
+      },
+    ]);
   });
 
   /** `{ word value ... }` with any words: the body of an unknown field, skipped by the resolver. */
@@ -183,22 +227,56 @@ class ConvspecParser extends CstParser {
   });
 }
 
+/** More syntax errors than this stop the parse: recovery in a file of nothing but mistakes slows down as they pile up. */
+export const MAX_SYNTAX_ERRORS = 1000;
+
+class TooManySyntaxErrors extends Error {}
+
+type SaveError = (this: CstParser, error: IRecognitionException) => IRecognitionException;
+const saveError = (CstParser.prototype as unknown as { SAVE_ERROR: SaveError }).SAVE_ERROR;
+// chevrotain records each recognition error through SAVE_ERROR: count them there (a non-recognition error ends the parse).
+(ConvspecParser.prototype as unknown as { SAVE_ERROR: SaveError }).SAVE_ERROR = function (this: CstParser, error) {
+  const saved = saveError.call(this, error);
+  if (this.errors.length >= MAX_SYNTAX_ERRORS) throw new TooManySyntaxErrors();
+  return saved;
+};
+
 /** The one parser instance. Not re-entrant: parse one token vector at a time (JS is single-threaded). */
 export const convspecParser = new ConvspecParser();
 
 export interface ParseResult {
   text: string;
-  cst: CstNode;
+  /** Absent when a structural problem stopped parsing. */
+  cst?: CstNode;
   tokens: IToken[];
   lexErrors: ILexingError[];
   parseErrors: IRecognitionException[];
+  /** Too deep a nesting, or a `{` never closed: reported instead of the parser's errors, which would only be consequences. */
+  structure?: StructureProblem;
+  /** The parse stopped at MAX_SYNTAX_ERRORS: the file has more. */
+  stoppedAfterErrors?: boolean;
 }
 
 export function parseConvspec(text: string): ParseResult {
   const lexed = T.convspecLexer.tokenize(text);
+  const base = { text, tokens: lexed.tokens, lexErrors: lexed.errors, parseErrors: [] };
+  const structure = nestingProblem(lexed.tokens) ?? unclosedBrace(lexed.tokens);
+  if (structure) return { ...base, structure };
   convspecParser.input = lexed.tokens;
-  const cst = convspecParser.file();
-  return { text, cst, tokens: lexed.tokens, lexErrors: lexed.errors, parseErrors: [...convspecParser.errors] };
+  // Error recovery throws one exception per syntax error: without stack traces they are cheap (a file of 100,000 mistakes).
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let cst: CstNode | undefined;
+  let stopped = false;
+  try {
+    cst = convspecParser.file();
+  } catch (e) {
+    if (!(e instanceof TooManySyntaxErrors)) throw e;
+    stopped = true;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+  return { ...base, cst, parseErrors: [...convspecParser.errors], stoppedAfterErrors: stopped };
 }
 
 /** What may come after `preceding`: keyword words and token labels ('{', a number, ...). */
@@ -213,6 +291,7 @@ export function expectedAfter(preceding: IToken[]): { keywords: string[]; others
   }
   for (const path of paths) {
     const type = path.nextTokenType;
+    if (T.MISPLACED_CATEGORIES.includes(type)) continue;
     const concrete = type.PATTERN === Lexer.NA ? T.categoryMembers(type) : [type];
     for (const t of concrete) {
       if (T.KEYWORDS.includes(t.name)) keywords.add(t.name);
@@ -222,32 +301,75 @@ export function expectedAfter(preceding: IToken[]): { keywords: string[]; others
   return { keywords: [...keywords].sort(), others: [...others].sort() };
 }
 
+/** Listing what was expected costs a pass over the tokens before the error: done for the first errors only (the rest are not printed). */
+const EXPLAINED_ERRORS = 20;
+
 /** Lexer and parser errors as located diagnostics, with the expected keywords and a did-you-mean. */
 export function syntaxDiagnostics(result: ParseResult, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const { tokens, text } = result;
   for (const e of result.lexErrors) {
-    out.push({
-      loc: { file, line: e.line ?? 1, column: e.column ?? 1, length: Math.max(1, e.length) },
-      message: `unexpected character ${JSON.stringify(String.fromCodePoint(result.text.codePointAt(e.offset) ?? 32))}`,
-    });
+    const char = String.fromCodePoint(text.codePointAt(e.offset) ?? 32);
+    const at = tokenIndexAt(tokens, e.offset);
+    out.push({ loc: { file, line: e.line ?? 1, column: e.column ?? 1, length: Math.max(1, e.length) }, message: (char === ":" ? separatorMessage(char, tokens, at - 1) : undefined) ?? `unexpected character ${JSON.stringify(char)}` });
   }
-  for (const e of result.parseErrors) {
+  if (result.structure) {
+    const { token, message } = result.structure;
+    out.push({ loc: tokenLoc(token, file), message });
+  }
+  const parseErrors = [...result.parseErrors].sort((a, b) => offsetOf(a.token, text) - offsetOf(b.token, text));
+  parseErrors.forEach((e, n) => {
     const token = e.token;
     const atEnd = token.tokenType === EOF || !Number.isFinite(token.startOffset);
-    const index = atEnd ? result.tokens.length : result.tokens.indexOf(token);
-    const expected = expectedAfter(result.tokens.slice(0, index < 0 ? result.tokens.length : index));
+    const index = atEnd ? tokens.length : tokenIndexAt(tokens, token.startOffset);
     const found = atEnd ? "end of file" : `'${token.image}'`;
+    const expected = n < EXPLAINED_ERRORS ? expectedAfter(tokens.slice(0, index)) : { keywords: [], others: [] };
     const options = [...expected.keywords.map((k) => `'${k}'`), ...expected.others];
     let message = options.length > 0 ? `unexpected ${found}; expected ${listOptions(options)}` : `unexpected ${found}`;
-    if (!atEnd && token.tokenType === T.Identifier) message += suggestion(token.image, expected.keywords);
+    const separator = atEnd ? undefined : token.tokenType === T.Equals ? separatorMessage("=", tokens, index - 1) : tokens[index + 1]?.tokenType === T.Equals ? separatorMessage("=", tokens, index) : undefined;
+    if (separator) message = separator;
+    else if (!atEnd && token.tokenType === T.Identifier) message += suggestion(token.image, expected.keywords);
     else if (!atEnd && T.KEYWORDS.includes(token.image) && expected.others.includes(T.Identifier.LABEL!)) {
       message = `'${token.image}' is a keyword and cannot be used as a name`;
     }
-    const last = result.tokens[result.tokens.length - 1];
-    const at = atEnd ? endLocation(result.text, last, file) : { file, line: token.startLine ?? 1, column: token.startColumn ?? 1, length: token.image.length };
-    out.push({ loc: at, message });
+    const last = tokens[tokens.length - 1];
+    out.push({ loc: atEnd ? endLocation(text, last, file) : tokenLoc(token, file), message });
+  });
+  out.sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column);
+  if (result.stoppedAfterErrors) {
+    const last = parseErrors[parseErrors.length - 1]?.token;
+    const at = last && Number.isFinite(last.startOffset) ? tokenLoc(last, file) : offsetToLocation(text, text.length, file);
+    out.push({ loc: at, message: `${STOPPED_READING} ${MAX_SYNTAX_ERRORS} syntax errors; fix these first` });
   }
-  return out.sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column);
+  return out;
+}
+
+/** `vocab: 30522` / `hidden = 256`: the config-file habit, named. `tokens[word]` is the word before the separator, the value follows it. */
+function separatorMessage(char: ":" | "=", tokens: readonly IToken[], word: number): string | undefined {
+  const [before, name, after] = [tokens[word - 1], tokens[word], tokens[word + (char === "=" ? 2 : 1)]];
+  if (!name || !after || !(name.tokenType.CATEGORIES ?? []).includes(T.AnyWord) || before?.tokenType === T.Let) return undefined;
+  const value = after.tokenType === T.LCurly ? "{ ... }" : after.image;
+  return `unexpected '${char}'; write \`${name.image} ${value}\` (no '${char}')${char === "=" ? ": only `let` takes '='" : ""}`;
+}
+
+function tokenLoc(token: IToken, file: string): SourceLocation {
+  return { file, line: token.startLine ?? 1, column: token.startColumn ?? 1, length: token.image.length };
+}
+
+function offsetOf(token: IToken, text: string): number {
+  return Number.isFinite(token.startOffset) && token.tokenType !== EOF ? token.startOffset : text.length;
+}
+
+/** Index of the first token starting at or after `offset` (tokens are in source order). */
+function tokenIndexAt(tokens: readonly IToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid].startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function listOptions(options: string[]): string {

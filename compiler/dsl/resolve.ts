@@ -5,39 +5,18 @@
  * Step 2, expanding the merged fields into one BlockSpec per layer, is in
  * `expand.ts`.
  */
-import { readFileSync } from "node:fs";
-import { dirname, relative, resolve as resolvePath } from "node:path";
-import type { SourceLocation } from "../errors.js";
-import type { BlockBody, FileAst, Setting } from "./ast.js";
+import { basename, dirname, extname, relative, resolve as resolvePath } from "node:path";
+import { UserError, type SourceLocation } from "../errors.js";
+import { FILE_KINDS, readRegularText } from "../io/read-file.js";
+import type { BlockBody, Expr, FileAst, Setting } from "./ast.js";
 import { buildAst } from "./build-ast.js";
-import { DiagnosticSink, suggestion } from "./diagnostics.js";
+import { DiagnosticSink, suggestion } from "../diagnostics.js";
 import { asInteger, evaluate, type Env, type Located, type Value } from "./evaluate.js";
 import { expandModel, type ResolvedSpec } from "./expand.js";
+import type { Fields, MergedModel } from "./merged.js";
+import { misplacedMessage } from "./misplaced.js";
 import { parseConvspec, syntaxDiagnostics } from "./parser.js";
 import { SCOPE_FIELDS, type Scope } from "./tokens.js";
-
-export type Fields = Map<string, Located<Value>>;
-
-/** `layers a..b { ... }`: inclusive bounds, applied in (level, source) order. */
-export interface RangeOverride {
-  from: Located<number>;
-  to: Located<number>;
-  fields: Fields;
-  /** 0 for the file being resolved, -1 for its parent, -2 for a grandparent: a variant's ranges win over its parent's. */
-  level: number;
-  loc: SourceLocation;
-}
-
-/** All fields of a model after merging its `extends` chain; values evaluated in their own file. */
-export interface MergedModel {
-  name: Located<string>;
-  model: Fields;
-  /** Block scopes, root ancestor first: a variant's `block { }` applies after its parent's (before any range). */
-  blocks: Fields[];
-  blockLoc?: SourceLocation;
-  ranges: RangeOverride[];
-  heads: Fields;
-}
 
 export type ReadText = (path: string) => string;
 
@@ -49,7 +28,7 @@ interface Context {
 }
 
 /** Parses and resolves one spec text; `fileName` is used in messages and to resolve `extends`. */
-export function resolveSpecText(text: string, fileName: string, readText: ReadText = (p) => readFileSync(p, "utf8")): ResolvedSpec {
+export function resolveSpecText(text: string, fileName: string, readText: ReadText = (p) => readRegularText(p, FILE_KINDS.spec)): ResolvedSpec {
   const sink = new DiagnosticSink();
   const merged = resolveFile(text, fileName, { sink, readText, stack: [] }, 0);
   sink.throwIfAny();
@@ -65,11 +44,12 @@ function displayName(path: string): string {
   return rel.startsWith("..") ? path : rel;
 }
 
-function resolveFile(text: string, fileName: string, ctx: Context, level: number): MergedModel | undefined {
+function resolveFile(withBom: string, fileName: string, ctx: Context, level: number): MergedModel | undefined {
+  const text = withBom.charCodeAt(0) === 0xfeff ? withBom.slice(1) : withBom;
   ctx.sink.sources.set(fileName, text);
   const parsed = parseConvspec(text);
   const syntax = syntaxDiagnostics(parsed, fileName);
-  if (syntax.length > 0) {
+  if (syntax.length > 0 || !parsed.cst) {
     for (const d of syntax) ctx.sink.error(d.loc, d.message);
     return undefined;
   }
@@ -97,6 +77,11 @@ function resolveFile(text: string, fileName: string, ctx: Context, level: number
   }
   readSettings(model.heads, "heads", env, own.heads, ctx.sink);
   for (const item of model.layers) {
+    if (item.body && !item.to && isSubtractedRange(item.from)) {
+      const { left, right } = item.from;
+      ctx.sink.error(item.from.loc, `'${left.value}-${right.value}' is arithmetic (${left.value} - ${right.value} = ${left.value - right.value}), not a range; did you mean \`layers ${left.value}..${right.value}\`?`);
+      continue;
+    }
     const from = evaluateLocated(item.from, env, ctx);
     if (!item.body) {
       if (item.to) ctx.sink.error(item.loc, "a layer range needs a body: 'layers a..b { field value ... }'");
@@ -116,6 +101,9 @@ function resolveFile(text: string, fileName: string, ctx: Context, level: number
   return merged;
 }
 
+/** Longer `extends` chains are a mistake (or a generated attack), not a model family. */
+export const MAX_EXTENDS_DEPTH = 32;
+
 function resolveParent(fileName: string, parent: { path: string; loc: SourceLocation }, ctx: Context, level: number): MergedModel | undefined {
   const self = resolvePath(fileName);
   const target = resolvePath(dirname(self), parent.path);
@@ -125,16 +113,38 @@ function resolveParent(fileName: string, parent: { path: string; loc: SourceLoca
     ctx.sink.error(parent.loc, `extends cycle: ${cycle}`);
     return undefined;
   }
+  if (stack.length >= MAX_EXTENDS_DEPTH) {
+    ctx.sink.error(parent.loc, `extends chain too deep: more than ${MAX_EXTENDS_DEPTH} specs (${displayName(stack[0])} -> ... -> ${displayName(target)})`);
+    return undefined;
+  }
+  // Only a .convspec is read: the error names the path and never quotes another kind of file.
+  const ext = extname(target).toLowerCase();
+  if (ext === ".json") {
+    ctx.sink.error(parent.loc, `extends needs a .convspec; run \`convspec import-hf ${parent.path} -o ${basename(parent.path, extname(parent.path))}.convspec\` first and extend that`);
+    return undefined;
+  }
+  if (ext !== ".convspec") {
+    ctx.sink.error(parent.loc, `extends needs a .convspec file; '${parent.path}' is not one`);
+    return undefined;
+  }
   let text: string;
   try {
     text = ctx.readText(target);
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = e instanceof UserError ? e.message : code === "ENOENT" ? "no such file" : (e as Error).message;
     ctx.sink.error(parent.loc, `cannot read parent spec '${parent.path}' (${displayName(target)}): ${why}`);
     return undefined;
   }
   // A parent's ranges apply before its child's: ancestors get lower levels.
-  return resolveFile(text, displayName(target), { ...ctx, stack }, level - 1);
+  const name = displayName(target);
+  ctx.sink.extendedBy.set(name, parent.loc);
+  return resolveFile(text, name, { ...ctx, stack }, level - 1);
+}
+
+/** `layers 6-11 { }`: a range written with '-' (two literals subtracted). */
+function isSubtractedRange(e: Expr): e is Extract<Expr, { kind: "binary" }> & { left: { kind: "number"; value: number }; right: { kind: "number"; value: number } } {
+  return e.kind === "binary" && e.op === "-" && e.left.kind === "number" && e.right.kind === "number";
 }
 
 function evaluateLocated(expr: Parameters<typeof evaluate>[0], env: Env, ctx: Context): Located<Value> | undefined {
@@ -147,12 +157,12 @@ function evaluateConstants(ast: FileAst, sink: DiagnosticSink): Env {
   const lets = [...ast.lets, ...ast.models.flatMap((m) => m.lets)].sort((a, b) => a.nameLoc.line - b.nameLoc.line || a.nameLoc.column - b.nameLoc.column);
   for (const decl of lets) {
     const previous = env.get(decl.name);
-    if (previous) {
-      sink.error(decl.nameLoc, `constant '${decl.name}' is already defined at line ${previous.loc.line}`);
+    if (previous !== undefined) {
+      if (previous) sink.error(decl.nameLoc, `constant '${decl.name}' is already defined at line ${previous.loc.line}`);
       continue;
     }
     const value = evaluate(decl.value, env, sink);
-    if (value) env.set(decl.name, { value, loc: decl.nameLoc });
+    env.set(decl.name, value ? { value, loc: decl.nameLoc } : null);
   }
   return env;
 }
@@ -169,7 +179,7 @@ function readSettings(settings: readonly Setting[], scope: Scope, env: Env, into
     const bare = s.name.startsWith("ffn.") ? s.name.slice(4) : s.name;
     if (!s.known || !allowed.includes(bare)) {
       const where = scope === "model" ? "model" : scope === "heads" ? "task heads" : scope;
-      sink.error(s.nameLoc, `unknown field '${bare}' in ${where}${suggestion(bare, allowed)}`);
+      sink.error(s.nameLoc, misplacedMessage(bare, scope, s.value !== undefined) ?? `unknown field '${bare}' in ${where}${suggestion(bare, allowed)}`);
       continue;
     }
     if (!s.value) continue;

@@ -1,12 +1,15 @@
 /**
  * Tokens of the `.convspec` language.
  *
- * Every field name is a keyword, grouped by the scope it belongs to
- * (model, block, ffn, task heads) through a token category. The parser consumes
- * the category, so a field keyword is only accepted in its own scope, while
- * content assist can still list the concrete keywords of a scope.
+ * Every field name is a keyword (the words come from spec/fields.ts), grouped
+ * by the scope it belongs to (model, block, ffn, task heads) through a token
+ * category. The parser consumes the category, so a field keyword is read as
+ * that field only in its own scope (elsewhere it is a misplaced field, which
+ * the resolver explains), while content assist can still list the concrete
+ * keywords of a scope.
  */
 import { createToken, Lexer, type TokenType } from "chevrotain";
+import { FIELDS, fieldsOf, scopesOf } from "../spec/fields.js";
 import { ACTIVATIONS } from "../spec/model-spec.js";
 
 /** Any word (keyword or identifier): the body of an unknown `name { ... }` is parsed loosely with it. */
@@ -24,31 +27,44 @@ export const FfnField = createToken({ name: "FfnField", pattern: Lexer.NA });
 export const HeadsField = createToken({ name: "HeadsField", pattern: Lexer.NA });
 export const ActivationName = createToken({ name: "ActivationName", pattern: Lexer.NA });
 export const WordValue = createToken({ name: "WordValue", pattern: Lexer.NA });
+/**
+ * Words that are fields (or block openers) of some scope but not of this one:
+ * the grammar still parses `word value` with them, so that the resolver can
+ * say where a misplaced field belongs. Disjoint from the scope's own fields,
+ * so no alternative of the grammar is ambiguous.
+ */
+export const NotInModel = createToken({ name: "NotInModel", pattern: Lexer.NA });
+export const NotInBlock = createToken({ name: "NotInBlock", pattern: Lexer.NA });
+export const NotInFfn = createToken({ name: "NotInFfn", pattern: Lexer.NA });
+export const NotInHeads = createToken({ name: "NotInHeads", pattern: Lexer.NA });
+export const MISPLACED_CATEGORIES: readonly TokenType[] = [NotInModel, NotInBlock, NotInFfn, NotInHeads];
+const notIn = { model: NotInModel, block: NotInBlock, ffn: NotInFfn, heads: NotInHeads } as const;
+
+/** The misplaced-word categories of a word valid in `validIn`. */
+function misplacedIn(...validIn: (keyof typeof notIn)[]): TokenType[] {
+  return (Object.keys(notIn) as (keyof typeof notIn)[]).filter((s) => !validIn.includes(s)).map((s) => notIn[s]);
+}
 
 export const Let = keyword("let");
 export const Model = keyword("model");
 export const Extends = keyword("extends");
-export const Block = keyword("block");
-export const Ffn = keyword("ffn");
+export const Block = keyword("block", misplacedIn("model"));
+export const Ffn = keyword("ffn", misplacedIn("block"));
 /** `layers 12` (count) and `layers 0..5 { ... }` (override) share the keyword. */
-export const Layers = keyword("layers");
+export const Layers = keyword("layers", misplacedIn("model"));
 /** `heads { ... }` at model level (task heads); `heads 12` in a block (HF head count). */
-export const Heads = keyword("heads", [BlockField]);
+export const Heads = keyword("heads", [BlockField, ...misplacedIn("model", "block")]);
 
-const modelFieldWords = ["vocab", "max_positions", "type_vocab", "pad_id", "embedding", "hidden", "layer_norm_eps", "activation"];
-const blockFieldWords = ["ratio", "attention_heads", "conv_heads", "head_size", "kernel", "mask_span"];
-const ffnFieldWords = ["intermediate", "groups"];
-const headsFieldWords = ["mlm", "classifier", "pooler"];
+const scopeCategory = { model: ModelField, block: BlockField, ffn: FfnField, heads: HeadsField } as const;
 const valueWords = ["true", "false", "tied", "untied", "none"];
 
-// `activation` is both a model field and an ffn field: one token, two categories.
+// One token per word, with the category of every scope it belongs to (`activation`: model and ffn).
+// `heads` and `layers` are keywords of their own (above): they also open blocks.
 const tokensByWord = new Map<string, TokenType>();
-for (const word of modelFieldWords) {
-  tokensByWord.set(word, keyword(word, word === "activation" ? [ModelField, FfnField] : [ModelField]));
+for (const word of new Set(FIELDS.map((f) => f.word))) {
+  if (word === "heads" || word === "layers") continue;
+  tokensByWord.set(word, keyword(word, [...scopesOf(word).map((s) => scopeCategory[s]), ...misplacedIn(...scopesOf(word))]));
 }
-for (const word of blockFieldWords) tokensByWord.set(word, keyword(word, [BlockField]));
-for (const word of ffnFieldWords) tokensByWord.set(word, keyword(word, [FfnField]));
-for (const word of headsFieldWords) tokensByWord.set(word, keyword(word, [HeadsField]));
 for (const word of valueWords) tokensByWord.set(word, keyword(word, [WordValue]));
 // Longest first so that `gelu_new` is not lexed as `gelu` + `_new` (the \b guard also prevents it).
 for (const word of [...ACTIVATIONS].sort((a, b) => b.length - a.length)) tokensByWord.set(word, keyword(word, [ActivationName]));
@@ -76,6 +92,7 @@ export const allTokens: TokenType[] = [
   BlockField,
   FfnField,
   HeadsField,
+  ...MISPLACED_CATEGORIES,
   ActivationName,
   WordValue,
   Let,
@@ -120,9 +137,9 @@ export const VALUE_WORDS: readonly string[] = [...valueWords, ...ACTIVATIONS];
 
 /** Field words accepted in each scope, for "unknown field" suggestions. */
 export const SCOPE_FIELDS = {
-  model: ["block", "layers", "heads", ...modelFieldWords],
-  block: ["heads", ...blockFieldWords, "ffn"],
-  ffn: [...ffnFieldWords, "activation"],
-  heads: headsFieldWords,
-} as const;
+  model: ["block", "layers", "heads", ...fieldsOf("model").filter((f) => f.word !== "layers").map((f) => f.word)],
+  block: [...fieldsOf("block").map((f) => f.word), "ffn"],
+  ffn: fieldsOf("ffn").map((f) => f.word),
+  heads: fieldsOf("heads").map((f) => f.word),
+} as const satisfies Record<string, readonly string[]>;
 export type Scope = keyof typeof SCOPE_FIELDS;

@@ -1,5 +1,5 @@
 /** Which graph outputs the `run` contract writes, and output names resolved to values. */
-import { didYouMean } from "../dsl/diagnostics.js";
+import { didYouMean } from "../diagnostics.js";
 import { UserError } from "../errors.js";
 import type { Graph } from "./types.js";
 

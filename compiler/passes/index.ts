@@ -4,7 +4,7 @@
  * prints the IR after each pass to stderr.
  */
 import { debugEnabled } from "../debug.js";
-import { didYouMean } from "../dsl/diagnostics.js";
+import { didYouMean } from "../diagnostics.js";
 import { UserError } from "../errors.js";
 import type { Graph } from "../ir/types.js";
 import { printIR } from "../ir/print.js";

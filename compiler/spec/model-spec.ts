@@ -7,6 +7,9 @@
 
 export const SPEC_FORMAT = "convspec/1" as const;
 
+/** More layers than this is a typo, not a model; also keeps a mistyped count from exhausting memory (the schema's maxItems). */
+export const MAX_LAYERS = 4096;
+
 /** Activation names as Hugging Face spells them in `hidden_act`. */
 export type Activation = "gelu" | "gelu_new" | "relu" | "tanh" | "silu";
 export const ACTIVATIONS: readonly Activation[] = ["gelu", "gelu_new", "relu", "tanh", "silu"];

@@ -2,17 +2,25 @@
  * ModelSpec -> readable `.convspec` text (what `convspec import-hf` writes).
  * The most common layer becomes the `block`; runs of layers that differ from
  * it become `layers a..b { ... }` overrides listing only what differs. The
- * head split is written in HF terms when it is expressible that way.
+ * head split is written in HF terms when it is expressible that way. Which
+ * fields exist, their words and their order come from the field table.
  */
+import { fieldsOf, type FieldDef } from "./fields.js";
 import type { BlockSpec, ModelSpec } from "./model-spec.js";
 
 export function printDsl(spec: ModelSpec, comment?: string): string {
   const out: string[] = [];
   if (comment) for (const line of comment.split("\n")) out.push(`# ${line}`);
   out.push(`model ${JSON.stringify(spec.name)} {`);
-  out.push(`  vocab ${spec.vocabSize}  max_positions ${spec.maxPositions}  type_vocab ${spec.typeVocabSize}  pad_id ${spec.padTokenId}`);
-  out.push(`  embedding ${spec.embeddingSize}  hidden ${spec.hiddenSize}  layers ${spec.layers.length}`);
-  out.push(`  layer_norm_eps ${num(spec.layerNormEps)}  activation ${spec.activation}`);
+  // Model fields in table order, grouped on the lines the table gives them.
+  const lines = new Map<number, string[]>();
+  for (const def of fieldsOf("model")) {
+    const value = def.property === "layers" ? spec.layers.length : spec[def.property];
+    const line = lines.get(def.printLine ?? 0) ?? [];
+    line.push(`${def.word} ${typeof value === "number" ? num(value) : String(value)}`);
+    lines.set(def.printLine ?? 0, line);
+  }
+  for (const [, line] of [...lines].sort((a, b) => a[0] - b[0])) out.push(`  ${line.join("  ")}`);
   out.push("");
   const base = mostCommonBlock(spec.layers);
   out.push("  block {");
@@ -69,7 +77,7 @@ function isHfSplit(block: BlockSpec, hidden: number): boolean {
   return n >= 1 && block.convHeads === n && hidden % n === 0 && block.headSize === Math.floor(hidden / n / 2);
 }
 
-/** The fields of `block`; with `base`, only those that differ from it. */
+/** The fields of `block`; with `base`, only those that differ from it. The head split is written first, then the table's block and ffn fields. */
 function blockLines(block: BlockSpec, base: BlockSpec | undefined, spec: ModelSpec): string[] {
   const lines: string[] = [];
   const differs = (key: keyof BlockSpec) => !base || block[key] !== base[key];
@@ -77,12 +85,31 @@ function blockLines(block: BlockSpec, base: BlockSpec | undefined, spec: ModelSp
     if (!base && isHfSplit(block, spec.hiddenSize)) lines.push(`heads ${2 * block.attentionHeads}  ratio 2`);
     else lines.push(`attention_heads ${block.attentionHeads}  conv_heads ${block.convHeads}  head_size ${block.headSize}`);
   }
-  if (differs("convKernelSize")) lines.push(`kernel ${block.convKernelSize}`);
-  if (differs("maskSpan") && (base || block.maskSpan)) lines.push(`mask_span ${block.maskSpan}`);
-  const ffn: string[] = [];
-  if (differs("intermediateSize")) ffn.push(`intermediate ${block.intermediateSize}`);
-  if (differs("ffnGroups")) ffn.push(`groups ${block.ffnGroups}`);
-  if (differs("activation") && (base || block.activation !== spec.activation)) ffn.push(`activation ${block.activation}`);
+  const printed = (def: FieldDef & { property?: keyof BlockSpec }): string | undefined => {
+    const key = def.property;
+    if (!key || SPLIT.has(key) || !differs(key)) return undefined;
+    // At the base block a field the table marks as noise is left out when it has its default.
+    const quiet = def.omitWhenDefault || (def.spanConv && block.convHeads === 0);
+    if (!base && quiet && block[key] === defaultValue(def, spec)) return undefined;
+    return `${def.word} ${String(block[key])}`;
+  };
+  for (const def of fieldsOf("block")) {
+    const text = printed(def);
+    if (text) lines.push(text);
+  }
+  const ffn = fieldsOf("ffn").map(printed).filter((t): t is string => t !== undefined);
   if (ffn.length > 0) lines.push(`ffn { ${ffn.join("  ")} }`);
   return lines;
+}
+
+const SPLIT = new Set<keyof BlockSpec>(["attentionHeads", "convHeads", "headSize"]);
+
+/** The value a block field takes when absent: the table's constant, or the model field it follows. */
+function defaultValue(def: FieldDef, spec: ModelSpec): unknown {
+  const d = def.default;
+  if (typeof d === "object" && d !== null) {
+    const source = fieldsOf("model").find((m) => m.word === d.sameAs);
+    return source ? spec[source.property] : undefined;
+  }
+  return d;
 }

@@ -6,8 +6,8 @@
  * for browsers.
  */
 import Ajv2020, { type ErrorObject } from "ajv/dist/2020.js";
-import { suggestion, type Diagnostic } from "../dsl/diagnostics.js";
-import type { Locate } from "../dsl/validate.js";
+import { suggestion, type Diagnostic } from "../diagnostics.js";
+import type { Locate } from "./validate.js";
 import type { ModelSpec } from "./model-spec.js";
 import SCHEMA_JSON from "./model-spec.schema.json" with { type: "json" };
 

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SpecError } from "../../compiler/dsl/diagnostics.js";
+import { SpecError } from "../../compiler/diagnostics.js";
 import { KEYWORDS } from "../../compiler/dsl/tokens.js";
 import { loadSpecFromText } from "../../compiler/load.js";
 import { specsDir } from "./helpers.js";

@@ -1,7 +1,7 @@
 /** Shared helpers for the front-end tests: repo paths and "load this text, give me its diagnostics". */
 import { resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SpecError } from "../../compiler/dsl/diagnostics.js";
+import { SpecError } from "../../compiler/diagnostics.js";
 import { loadSpecFromText } from "../../compiler/load.js";
 import type { ModelSpec } from "../../compiler/spec/model-spec.js";
 

@@ -1,6 +1,6 @@
 /** Each semantic rule of the spec language: its message and the line:column it points at. */
 import { describe, expect, it } from "vitest";
-import { SpecError } from "../../compiler/dsl/diagnostics.js";
+import { SpecError } from "../../compiler/diagnostics.js";
 import { loadSpecFromText } from "../../compiler/load.js";
 import { diagnosticsOf, load, model, virtualReader } from "./helpers.js";
 

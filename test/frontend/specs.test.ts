@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lowerToIR } from "../../compiler/ir/lower.js";
-import { loadSpec } from "../../compiler/load.js";
+import { loadSpec, loadSpecWithSources } from "../../compiler/load.js";
 import { importHfConfig } from "../../compiler/spec/hf-config.js";
 import { goldenDir, specsDir } from "./helpers.js";
 
@@ -61,5 +61,14 @@ describe("shipped specs", () => {
     expect(wide.layers.map((l) => l.convKernelSize)).toEqual([...Array(6).fill(9), ...Array(6).fill(15)]);
     const dyn = await loadSpec(resolve(specsDir, "variants/dynamic-conv-small.convspec"));
     expect(dyn.layers[0]).toMatchObject({ attentionHeads: 0, convHeads: 4, headSize: 32, maskSpan: true });
+  });
+});
+
+describe("loadSpecWithSources", () => {
+  it("names the spec and every file reached through extends", async () => {
+    const variant = resolve(specsDir, "variants/conv-bert-base-conv-low.convspec");
+    const { sources } = await loadSpecWithSources(variant);
+    expect(sources.map((s) => resolve(s))).toEqual([variant, resolve(specsDir, "conv-bert-base.convspec")]);
+    expect((await loadSpecWithSources(resolve(goldenDir, "tiny-mixed/config.json"))).sources).toEqual([resolve(goldenDir, "tiny-mixed/config.json")]);
   });
 });

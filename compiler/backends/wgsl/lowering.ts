@@ -11,7 +11,8 @@ import { attentionLowering } from "./kernels/attention.js";
 import { depthwiseConvLowering } from "./kernels/depthwise-conv.js";
 import { dynamicConvLowering } from "./kernels/dynamic-conv.js";
 import { activationLowering, addLowering, concatLowering, gatherLowering, mulLowering } from "./kernels/elementwise.js";
-import { addLayerNormLowering, layerNormLowering } from "./kernels/layer-norm.js";
+import { addLayerNormLowering } from "./kernels/add-layer-norm.js";
+import { layerNormLowering } from "./kernels/layer-norm.js";
 import { linearLowering } from "./kernels/matmul.js";
 import { L_SIZE, times } from "./sizes.js";
 

@@ -12,5 +12,6 @@ export const closeSync = unavailable;
 export const fstatSync = unavailable;
 export const openSync = unavailable;
 export const readSync = unavailable;
+export const statSync = unavailable;
 export const constants = {};
-export default { readFileSync, readFile, closeSync, fstatSync, openSync, readSync, constants };
+export default { readFileSync, readFile, closeSync, fstatSync, openSync, readSync, statSync, constants };

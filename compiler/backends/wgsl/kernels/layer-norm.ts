@@ -11,7 +11,6 @@ import type { Program } from "../program.js";
 import { ShaderHelper, workgroupSum } from "../shader-helpers.js";
 import { constSize, grid1, L_SIZE, ONE, type SizeExpr } from "../sizes.js";
 import { rowsOf } from "../views.js";
-import { lowerMatmulNorm } from "./matmul-norm.js";
 import { gatherTerm, positionsTerm, termCombine, termDecls, termRowStatements, termRunData, termsKey, valueTerm, type TermMode, type TermOperand } from "./terms.js";
 
 export function layerNormProgram(modes: readonly TermMode[], eps: number, WG: number): Program {
@@ -69,16 +68,6 @@ export const layerNormLowering: OpLowering<LayerNormOp> = {
   writesView: () => true,
   lower(op, ctx) {
     dispatchNorm(ctx, op, [valueTerm(ctx, op.inputs[0], rowsOf(ctx.shape(op.outputs[0])))]);
-  },
-};
-
-/** The sum's terms become the kernel's operands: a gather reads its table row by id, positions by row % L. */
-export const addLayerNormLowering: OpLowering<AddLayerNormOp> = {
-  writesView: () => true,
-  lower(op, ctx) {
-    if (op.terms.some((t) => t.kind === "linear")) return lowerMatmulNorm(op, ctx);
-    const rows = rowsOf(ctx.shape(op.outputs[0]));
-    dispatchNorm(ctx, op, op.terms.map((t) => operand(ctx, op, t, rows)));
   },
 };
 
