@@ -9,7 +9,8 @@ import type { Graph } from "../../compiler/ir/types.js";
 import { interpretGraph } from "../../runtime/reference/interpreter.js";
 import { createWebGpuExecutor } from "../../runtime/webgpu/index.js";
 import { maxAbsDiff } from "../helpers/golden.js";
-import { noAdapter, sharedDevice } from "./gpu.js";
+import { LOCAL_ADAPTERS, sharedDevice } from "./gpu.js";
+import type { WebGpuBackend } from "../../runtime/webgpu/index.js";
 import { denseWeights, graphOf, randomInputs, VARIANTS } from "./models.js";
 
 /** The graph with every computed value exposed as an output named after it. */
@@ -19,9 +20,9 @@ function everyValue(graph: Graph): Graph {
   return { ...graph, outputs };
 }
 
-async function compare(graph: Graph, names: string[], shapes: [number, number][], passes: "all" | "none"): Promise<void> {
+async function compare(backend: WebGpuBackend, graph: Graph, names: string[], shapes: [number, number][], passes: "all" | "none"): Promise<void> {
   const weights = denseWeights(graph, 7);
-  const executor = await createWebGpuExecutor(graph, weights, { device: await sharedDevice(), passes });
+  const executor = await createWebGpuExecutor(graph, weights, { device: await sharedDevice(backend), passes });
   try {
     // One executor, several (B, L): shapes change through uniforms, the plan is reused.
     for (const [B, L] of shapes) {
@@ -35,15 +36,17 @@ async function compare(graph: Graph, names: string[], shapes: [number, number][]
   }
 }
 
-describe.skipIf(noAdapter)("WGSL kernels vs the reference interpreter (skipped: no WebGPU adapter; install Mesa)", () => {
+for (const adapter of LOCAL_ADAPTERS) {
+describe.skipIf(!adapter.run)(`WGSL kernels vs the reference interpreter, on ${adapter.name}${adapter.skipNote}`, () => {
   it.each(Object.keys(VARIANTS))("%s: every op unfused, each value checked", async (name) => {
     const graph = everyValue(graphOf(name));
-    await compare(graph, Object.keys(graph.outputs), [[2, 11]], "none");
+    await compare(adapter.backend, graph, Object.keys(graph.outputs), [[2, 11]], "none");
   });
 
   it.each(Object.keys(VARIANTS))("%s: fused and optimised schedule, several shapes", async (name) => {
     const graph = graphOf(name);
     // 70 > the matmul and attention tiles (64): multi-tile paths; 1 x 1: the degenerate edge.
-    await compare(graph, Object.keys(graph.outputs), [[1, 1], [3, 9], [1, 70]], "all");
+    await compare(adapter.backend, graph, Object.keys(graph.outputs), [[1, 1], [3, 9], [1, 70]], "all");
   });
 });
+}
