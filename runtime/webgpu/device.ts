@@ -113,7 +113,7 @@ export async function hasWebGpuAdapter(opts: AdapterOptions = {}): Promise<boole
 
 /** "vulkan: google swiftshader (SwiftShader driver 5.0.0)": backend, then what the adapter says it is. */
 export function describeAdapter(info: GPUAdapterInfo, backend: WebGpuBackend | "browser"): string {
-  const what = [info.vendor, info.architecture].filter(Boolean).join(" ") || info.device.replace(/-+$/, "") || "unknown adapter";
+  const what = [info.vendor, info.architecture].filter(Boolean).join(" ") || (info.device ?? "").replace(/-+$/, "") || "unknown adapter";
   return `${backend}: ${what}${info.description ? ` (${info.description})` : ""}`;
 }
 
