@@ -1,29 +1,32 @@
 /**
- * `npm run bench:gpu`: the WebGPU target (generated WGSL) on conv-bert-base
- * (specs/conv-bert-base.convspec, backbone only, seeded random weights) at
- * B1/B8 x L128/L512, with the TensorFlow.js target measured in the same run
- * beside it, both compiled from the same optimised graph. Writes a markdown
- * table to docs/bench-gpu.md.
+ * `npm run bench:gpu`: conv-bert-base's backbone (seeded random weights) at
+ * B1/B8 x L128/L512 on one local WebGPU adapter: convspec's WGSL with the
+ * current kernels ("wgsl") and with the kernels before the GPU-class work
+ * ("wgsl-legacy": the old passes and LEGACY_FLAGS), and the TensorFlow.js
+ * target beside them, in one run. Every row is compiled through the target
+ * registry from the same spec; WGSL rows are tuned for each case's shape and
+ * the device's features.
  *
- *   npm run bench:gpu -- [--quick] [--cases b1l128,b8l512] [--reps N] [--no-tfjs] [--no-write]
+ *   npm run bench:gpu -- [--quick] [--cases b1l128,b8l512] [--reps N] [--backend vulkan|opengl]
+ *                        [--rows wgsl,wgsl-legacy,tfjs] [--write-docs]
  *
  * Latency: median wall time of executor.run (input upload, one forward,
  * read-back of last_hidden_state), after one warm-up run that also compiles.
- * GFLOP/s: the IR's FLOPs (compiler/analysis) over that median.
- * On a software adapter (Mesa llvmpipe) this measures correctness plumbing,
- * not GPU speed: use bench/gpu-carry/ on a real GPU.
+ * GFLOP/s: the IR's FLOPs over that median. On a software adapter (llvmpipe,
+ * SwiftShader) these numbers are ratios between kernels on a CPU, not GPU
+ * speed: bench/device/ runs the same rows on a real GPU.
  */
-import { renameSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { forwardFlops } from "../compiler/analysis/flops.js";
+import { LEGACY_FLAGS } from "../compiler/backends/wgsl/index.js";
+import { writeOutputText } from "../compiler/io/write-file.js";
 import { lowerToIR } from "../compiler/ir/lower.js";
 import type { Graph } from "../compiler/ir/types.js";
 import { loadSpec } from "../compiler/load.js";
-import { compilerTarget, type TargetName } from "../compiler/backends/index.js";
-import { optimize } from "../compiler/passes/index.js";
-import type { Executor, ModelInputs } from "../runtime/executor.js";
+import { compileFor, type CompileRequest } from "../compiler/pipeline.js";
+import type { Executor, ModelInputs, WeightMap } from "../runtime/executor.js";
 import { createExecutor } from "../runtime/targets.js";
-import { createDevice, requestAdapter } from "../runtime/webgpu/index.js";
+import { createDevice, describeDevice, resolveBackend, WEBGPU_BACKENDS, type WebGpuBackend } from "../runtime/webgpu/index.js";
 import { randomWeights } from "../runtime/weights/index.js";
 import { flag, median, option, syntheticInputs } from "./common.js";
 
@@ -31,15 +34,24 @@ const quick = flag("--quick");
 const ALL_CASES = ["b1l128", "b8l128", "b1l512", "b8l512"];
 const cases = option("--cases", quick ? "b1l128" : ALL_CASES.join(",")).split(",");
 const reps = Number(option("--reps", quick ? "1" : "5"));
+const OUTPUTS = ["last_hidden_state"];
+/** The passes before the GPU-class work (issue 9): what "wgsl-legacy" compiles with. */
+const LEGACY_PASSES = ["dce", "fuse-projections", "fold-activation", "fuse-gate", "fuse-add-layernorm"];
 
 interface Row {
-  target: string;
+  row: string;
+  adapter: string;
   shape: string;
+  dispatches?: number;
   medianMs: number;
   gflops: number;
 }
 
-const OUTPUTS = ["last_hidden_state"];
+/** How each row kind compiles and where it runs. */
+interface RowKind {
+  adapter: string;
+  create(graph: Graph, weights: WeightMap, shape: { B: number; L: number }): Promise<{ executor: Executor; dispatches?: number }>;
+}
 
 async function time(executor: Executor, inputs: ModelInputs): Promise<number> {
   await executor.run(inputs); // warm-up: pipelines, buffers
@@ -52,56 +64,78 @@ async function time(executor: Executor, inputs: ModelInputs): Promise<number> {
   return median(times);
 }
 
+function rowKinds(device: GPUDevice): Record<string, RowKind> {
+  const features = [...device.features];
+  const wgsl = (request: Omit<CompileRequest, "outputs">): RowKind => ({
+    adapter: describeDevice(device),
+    async create(graph, weights, shape) {
+      const { artifact } = compileFor("wgsl", graph, { ...request, outputs: OUTPUTS, options: { ...request.options, features, shape } });
+      return { executor: await createExecutor("wgsl", artifact, weights, { device }), dispatches: artifact.dispatches.length };
+    },
+  });
+  return {
+    wgsl: wgsl({}),
+    "wgsl-legacy": wgsl({ passes: LEGACY_PASSES, options: { flags: LEGACY_FLAGS } }),
+    tfjs: {
+      adapter: "tfjs (its default backend)",
+      async create(graph, weights) {
+        const { artifact } = compileFor("tfjs", graph, { outputs: OUTPUTS });
+        return { executor: await createExecutor("tfjs", artifact, weights) };
+      },
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const spec = await loadSpec(resolve("specs/conv-bert-base.convspec"));
   const graph: Graph = lowerToIR({ ...spec, heads: { mlm: null, classifier: null, pooler: false } });
   process.stderr.write(`conv-bert-base backbone: generating random weights...\n`);
   const weights = randomWeights(graph, 0);
-  const adapter = await requestAdapter();
-  const adapterName = [adapter.info.vendor, adapter.info.architecture, adapter.info.description].filter(Boolean).join(" ") || "unknown adapter";
-  // One optimised graph for every target: the rows compare targets, not pass sets.
-  const optimised = optimize(graph, { passes: "all", requestedOutputs: OUTPUTS });
-  const targets: TargetName[] = flag("--no-tfjs") ? ["wgsl"] : ["wgsl", "tfjs"];
+  const backend = option("--backend", resolveBackend("default"));
+  if (!(WEBGPU_BACKENDS as readonly string[]).includes(backend)) throw new Error(`bad --backend '${backend}' (expected ${WEBGPU_BACKENDS.join(" or ")})`);
+  const device = await createDevice({ backend: backend as WebGpuBackend });
+  const kinds = rowKinds(device);
+  const wanted = option("--rows", flag("--no-tfjs") ? "wgsl,wgsl-legacy" : Object.keys(kinds).join(",")).split(",");
+  for (const name of wanted) if (!(name in kinds)) throw new Error(`unknown row '${name}' (expected ${Object.keys(kinds).join(", ")})`);
 
   const rows: Row[] = [];
-  for (const target of targets) {
-    const artifact = compilerTarget(target).compile(optimised, OUTPUTS, {});
-    const executor = await createExecutor(target, artifact, weights, target === "wgsl" ? { device: await createDevice() } : {});
-    const label = "backend" in executor ? `tfjs (${String((executor as { backend: string }).backend)})` : `wgsl (${adapterName})`;
-    for (const c of cases) {
-      const m = /^b(\d+)l(\d+)$/.exec(c);
-      if (!m) throw new Error(`bad case '${c}' (expected e.g. b1l128)`);
-      const [batch, seqLen] = [Number(m[1]), Number(m[2])];
-      process.stderr.write(`${label} B${batch} L${seqLen}...\n`);
+  for (const c of cases) {
+    const m = /^b(\d+)l(\d+)$/.exec(c);
+    if (!m) throw new Error(`bad case '${c}' (expected e.g. b1l128)`);
+    const [batch, seqLen] = [Number(m[1]), Number(m[2])];
+    const flops = forwardFlops(graph, { batch, seqLen }).total;
+    // Rows interleaved per case: the machine's load drifts less between them.
+    for (const name of wanted) {
+      const kind = kinds[name];
+      process.stderr.write(`${name} on ${kind.adapter} B${batch} L${seqLen}...\n`);
+      const { executor, dispatches } = await kind.create(graph, weights, { B: batch, L: seqLen });
       const medianMs = await time(executor, syntheticInputs(batch, seqLen, spec.vocabSize));
-      const flops = forwardFlops(optimised, { batch, seqLen }).total;
-      rows.push({ target: label, shape: `B${batch} L${seqLen}`, medianMs, gflops: flops / medianMs / 1e6 });
+      executor.dispose();
+      rows.push({ row: name, adapter: kind.adapter, shape: `B${batch} L${seqLen}`, dispatches, medianMs, gflops: flops / medianMs / 1e6 });
     }
-    executor.dispose();
   }
+  device.destroy();
 
   const table = render(rows);
   console.log(table);
-  if (!flag("--no-write")) {
-    const doc = resolve("docs/bench-gpu.md");
+  if (flag("--write-docs")) {
     const note =
       `# WebGPU benchmark: conv-bert-base (backbone)\n\n` +
-      `\`npm run bench:gpu -- ${process.argv.slice(2).join(" ")}\` on ${new Date().toISOString().slice(0, 10)}, adapter: ${adapterName}; ` +
+      `\`npm run bench:gpu -- ${process.argv.slice(2).join(" ")}\` on ${new Date().toISOString().slice(0, 10)}, adapter: ${describeDevice(device)}; ` +
       `${reps} timed run(s) after one warm-up, median. Latency includes input upload and read-back of last_hidden_state.\n\n${table}\n\n` +
-      `Ratios compare rows of this one run only. On a software adapter (Mesa llvmpipe here) these numbers show the plumbing works, not GPU speed; ` +
-      `see bench/gpu-carry/ to run the same benchmark on a real GPU.\n`;
-    writeFileSync(`${doc}.tmp`, note);
-    renameSync(`${doc}.tmp`, doc);
-    process.stderr.write(`wrote ${doc}\n`);
+      `Ratios compare rows of this one run only. On a software adapter these numbers compare kernels running on a CPU, not GPU speed; ` +
+      `bench/device/ runs the same rows on a real GPU.\n`;
+    await writeOutputText(resolve("docs/bench-gpu-local.md"), note, { label: "docs/bench-gpu-local.md" });
+    process.stderr.write(`wrote docs/bench-gpu-local.md\n`);
   }
 }
 
 function render(rows: Row[]): string {
-  const wgsl = new Map(rows.filter((r) => r.target.startsWith("wgsl")).map((r) => [r.shape, r.medianMs]));
-  const lines = ["| target | shape | median ms | GFLOP/s | time ÷ wgsl time |", "|---|---|---:|---:|---:|"];
+  const base = new Map(rows.filter((r) => r.row === "wgsl").map((r) => [r.shape, r.medianMs]));
+  const lines = ["| row | adapter | shape | dispatches | median ms | GFLOP/s | time ÷ wgsl time |", "|---|---|---|---:|---:|---:|---:|"];
   for (const r of rows) {
-    const ratio = wgsl.has(r.shape) ? (r.medianMs / wgsl.get(r.shape)!).toFixed(2) + "x" : "";
-    lines.push(`| ${r.target} | ${r.shape} | ${r.medianMs.toFixed(1)} | ${r.gflops.toFixed(2)} | ${r.target.startsWith("wgsl") ? "1.00x" : ratio} |`);
+    const ratio = base.has(r.shape) ? `${(r.medianMs / base.get(r.shape)!).toFixed(2)}×` : "";
+    lines.push(`| ${r.row} | ${r.adapter} | ${r.shape} | ${r.dispatches ?? ""} | ${r.medianMs.toFixed(1)} | ${r.gflops.toFixed(2)} | ${ratio} |`);
   }
   return lines.join("\n");
 }

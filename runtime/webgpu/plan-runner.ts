@@ -98,12 +98,18 @@ function weightBuffer(ctx: GpuContext, spec: WeightBuffer): GPUBuffer {
   return buffer;
 }
 
+// Pipelines by WGSL source, per device: models and executors on one device share
+// identical kernels, and some drivers take seconds to compile one (SwiftShader: ~6 s a matmul).
+const compiledOnDevice = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+
 /** Compiles (or reuses) every kernel of `plan`, checking it against the device's features and limits. */
 async function pipelinesFor(ctx: GpuContext, plan: WgslProgramPlan): Promise<void> {
   const limits = ctx.device.limits;
   const missing = (plan.features ?? []).filter((f) => !ctx.device.features.has(f));
   if (missing.length > 0) throw new PlanError("limit", `the plan was compiled for adapter feature(s) ${missing.join(", ")}, which this device lacks; compile it for this adapter`);
   const subgroupMin = (ctx.device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo?.subgroupMinSize;
+  let compiled = compiledOnDevice.get(ctx.device);
+  if (!compiled) compiledOnDevice.set(ctx.device, (compiled = new Map()));
   for (const k of plan.kernels) {
     if (ctx.pipelines.has(k.name)) continue;
     const [x, y, z] = k.workgroupSize;
@@ -118,6 +124,11 @@ async function pipelinesFor(ctx: GpuContext, plan: WgslProgramPlan): Promise<voi
     for (const [what, need, limit] of checks) {
       if (need > limit) throw new PlanError("limit", `kernel '${k.name}' needs ${need} ${what}; this adapter allows ${limit}`);
     }
+    const cached = compiled.get(k.code);
+    if (cached) {
+      ctx.pipelines.set(k.name, cached);
+      continue;
+    }
     ctx.device.pushErrorScope("validation");
     const module = ctx.device.createShaderModule({ label: k.name, code: k.code });
     const info = await module.getCompilationInfo();
@@ -130,11 +141,25 @@ async function pipelinesFor(ctx: GpuContext, plan: WgslProgramPlan): Promise<voi
     const error = await ctx.device.popErrorScope();
     if (error) throw new PlanError("compile", `kernel '${k.name}': ${error.message}`);
     ctx.pipelines.set(k.name, pipeline);
+    compiled.set(k.code, pipeline);
   }
 }
 
+/** GPU time of one forward, from timestamp queries. */
+export interface PlanProfile {
+  /** From the start of the first dispatch's pass to the end of the last one, in nanoseconds. */
+  passNs: number;
+  /** With level "dispatch": each dispatch in a pass of its own (which adds a little per-pass overhead to passNs). */
+  dispatches?: { kernel: string; ns: number }[];
+}
+
+/** "pass": the one compute pass timed as a whole; "dispatch": every dispatch timed on its own. */
+export type ProfileLevel = "pass" | "dispatch";
+
 export interface PlanRunner {
   run(inputs: PlanInputs, outputs: readonly string[]): Promise<Record<string, PlanTensor>>;
+  /** `run`, timed on the GPU; needs a device created with the "timestamp-query" feature. */
+  profile(inputs: PlanInputs, outputs: readonly string[], level?: ProfileLevel): Promise<{ outputs: Record<string, PlanTensor>; profile: PlanProfile }>;
   dispose(): void;
 }
 
@@ -180,9 +205,19 @@ export async function createPlanRunner(ctx: GpuContext, plan: WgslProgramPlan): 
     );
   }
 
-  async function run(x: PlanInputs, names: readonly string[]): Promise<Record<string, PlanTensor>> {
+  async function execute(x: PlanInputs, names: readonly string[], level?: ProfileLevel): Promise<{ outputs: Record<string, PlanTensor>; profile?: PlanProfile }> {
     const { batch: B, seqLen: L } = x;
     for (const n of names) if (!plan.outputs[n]) throw new PlanError("inputs", `output '${n}' was not compiled into this plan`);
+    if (level && !device.features.has("timestamp-query")) {
+      throw new PlanError("limit", "profiling needs the 'timestamp-query' feature, which this device was not created with (or its adapter lacks)");
+    }
+    const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
+    const grids = plan.dispatches.map((d) => {
+      const grid = d.grid.map((g) => Math.ceil(evalSize(g.size, B, L) / g.divisor));
+      if (grid.some((n) => n > maxGroups)) throw new PlanError("limit", `dispatch of '${d.kernel}' needs a ${grid.join("x")} grid; the adapter allows ${maxGroups} per dimension`);
+      return grid;
+    });
+    const live = plan.dispatches.map((_, i) => i).filter((i) => grids[i].every((n) => n > 0));
     ensureCapacity(B, L);
     if (shapeKey !== `${B}x${L}`) {
       plan.dispatches.forEach((d, i) => device.queue.writeBuffer(uniformBuffers[i], 0, new Uint32Array(d.uniforms.map((e) => evalSize(e, B, L)))));
@@ -194,17 +229,24 @@ export async function createPlanRunner(ctx: GpuContext, plan: WgslProgramPlan): 
     upload(inputs.attention_mask, x.attentionMask);
 
     const encoder = device.createCommandEncoder({ label: plan.model });
-    const pass = encoder.beginComputePass();
-    const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
-    plan.dispatches.forEach((d, i) => {
-      const grid = d.grid.map((g) => Math.ceil(evalSize(g.size, B, L) / g.divisor));
-      if (grid.some((n) => n > maxGroups)) throw new PlanError("limit", `dispatch of '${d.kernel}' needs a ${grid.join("x")} grid; the adapter allows ${maxGroups} per dimension`);
-      if (grid.some((n) => n === 0)) return;
-      pass.setPipeline(ctx.pipelines.get(d.kernel)!);
+    const timer = level ? timestamps(level === "dispatch" ? live.length : 1) : null;
+    const encode = (pass: GPUComputePassEncoder, i: number) => {
+      pass.setPipeline(ctx.pipelines.get(plan.dispatches[i].kernel)!);
       pass.setBindGroup(0, bindGroups![i]);
-      pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
-    });
-    pass.end();
+      pass.dispatchWorkgroups(grids[i][0], grids[i][1], grids[i][2]);
+    };
+    if (level === "dispatch") {
+      live.forEach((i, k) => {
+        const pass = encoder.beginComputePass({ timestampWrites: timer!.writes(k) });
+        encode(pass, i);
+        pass.end();
+      });
+    } else {
+      const pass = encoder.beginComputePass(timer ? { timestampWrites: timer.writes(0) } : {});
+      for (const i of live) encode(pass, i);
+      pass.end();
+    }
+    timer?.resolve(encoder);
 
     const reads = names.map((name) => {
       const o = plan.outputs[name];
@@ -227,11 +269,44 @@ export async function createPlanRunner(ctx: GpuContext, plan: WgslProgramPlan): 
       destroy(ctx, staging);
       result[name] = { shape: o.shape.map((d) => (d === "B" ? B : d === "L" ? L : d)), data };
     }
-    return result;
+    if (!timer) return { outputs: result };
+    const ticks = await timer.read();
+    const span = (k: number) => Number(ticks[2 * k + 1] - ticks[2 * k]);
+    const profile: PlanProfile = { passNs: ticks.length === 0 ? 0 : Number(ticks[ticks.length - 1] - ticks[0]) };
+    if (level === "dispatch") profile.dispatches = live.map((i, k) => ({ kernel: plan.dispatches[i].kernel, ns: span(k) }));
+    return { outputs: result, profile };
+  }
+
+  /** A timestamp query set for `passes` passes (two stamps each), resolved and read back after the forward. */
+  function timestamps(passes: number) {
+    const count = 2 * Math.max(1, passes);
+    if (count > 4096) throw new PlanError("limit", `profiling ${passes} dispatches needs ${count} timestamps; a query set holds 4096`);
+    const querySet = device.createQuerySet({ type: "timestamp", count });
+    const resolved = createBuffer(ctx, "timestamps", 8 * count, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC);
+    const staging = createBuffer(ctx, "read timestamps", 8 * count, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    return {
+      writes: (k: number): GPUComputePassTimestampWrites => ({ querySet, beginningOfPassWriteIndex: 2 * k, endOfPassWriteIndex: 2 * k + 1 }),
+      resolve(encoder: GPUCommandEncoder) {
+        encoder.resolveQuerySet(querySet, 0, passes === 0 ? 0 : count, resolved, 0);
+        encoder.copyBufferToBuffer(resolved, 0, staging, 0, 8 * count);
+      },
+      async read(): Promise<BigInt64Array> {
+        await staging.mapAsync(GPUMapMode.READ);
+        const ticks = new BigInt64Array(staging.getMappedRange(0, 8 * count).slice(0));
+        staging.unmap();
+        for (const b of [staging, resolved]) destroy(ctx, b);
+        querySet.destroy();
+        return passes === 0 ? new BigInt64Array(0) : ticks;
+      },
+    };
   }
 
   return {
-    run,
+    run: async (x, names) => (await execute(x, names)).outputs,
+    profile: async (x, names, level = "pass") => {
+      const { outputs, profile } = await execute(x, names, level);
+      return { outputs, profile: profile! };
+    },
     dispose() {
       for (const b of [...uniformBuffers, ...slots, ...Object.values(inputs)]) destroy(ctx, b);
       slots = [];
