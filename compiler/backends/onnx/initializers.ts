@@ -1,0 +1,104 @@
+/**
+ * Weight initializers: how each HF-shaped parameter becomes the tensor an
+ * ONNX node reads. The artifact records only the layout; the data is built
+ * from a WeightMap when a file is written or a session is created.
+ *
+ * - as_is: embedding tables, LayerNorm gamma/beta, the depthwise filter
+ *   ([H,1,K] is exactly a grouped Conv's weight).
+ * - linear_kernel, groups 1: HF `[out, in]` per segment, concatenated along
+ *   `out` and transposed to MatMul's `[in, Σout]`.
+ * - linear_kernel, groups G: `[G, in/G, out/G]` per segment, concatenated on
+ *   the last axis: `[G, 1, in/G, Σout/G]` for one batched MatMul.
+ * - linear_bias: segment biases concatenated (zeros for a segment without);
+ *   groups G: `[G, 1, 1, Σout/G]`, broadcast over the group's rows.
+ */
+import type { HostTensor, WeightMap } from "../../../runtime/executor.js";
+
+export type InitializerSource =
+  | { kind: "as_is"; key: string }
+  | { kind: "linear_kernel"; keys: string[]; groups: number; inFeatures: number; outFeatures: number[] }
+  | { kind: "linear_bias"; keys: (string | null)[]; groups: number; outFeatures: number[] };
+
+export interface InitializerLayout {
+  name: string;
+  dims: number[];
+  source: InitializerSource;
+}
+
+export function initializerData(layout: InitializerLayout, weights: WeightMap): Float32Array {
+  const host = (key: string): HostTensor => {
+    const tensor = weights.get(key);
+    if (!tensor) throw new Error(`onnx: weight '${key}' is not in the weight map`);
+    return tensor;
+  };
+  const { source } = layout;
+  switch (source.kind) {
+    case "as_is":
+      return host(source.key).data;
+    case "linear_kernel":
+      return source.groups === 1 ? transposedKernel(source, host) : groupedKernel(source, host);
+    case "linear_bias":
+      return concatenatedBias(source, host);
+  }
+}
+
+/** `[Σout, in]` (the segments stacked) written transposed as `[in, Σout]`, in cache-sized tiles. */
+function transposedKernel(source: Extract<InitializerSource, { kind: "linear_kernel" }>, host: (key: string) => HostTensor): Float32Array {
+  const { inFeatures: n } = source;
+  const total = source.outFeatures.reduce((s, o) => s + o, 0);
+  const out = new Float32Array(n * total);
+  const TILE = 64;
+  let column = 0;
+  source.keys.forEach((key, s) => {
+    const w = host(key).data;
+    const rows = source.outFeatures[s];
+    for (let r0 = 0; r0 < rows; r0 += TILE) {
+      const r1 = Math.min(rows, r0 + TILE);
+      for (let i0 = 0; i0 < n; i0 += TILE) {
+        const i1 = Math.min(n, i0 + TILE);
+        for (let r = r0; r < r1; r++) {
+          const src = r * n;
+          const dst = column + r;
+          for (let i = i0; i < i1; i++) out[i * total + dst] = w[src + i];
+        }
+      }
+    }
+    column += rows;
+  });
+  return out;
+}
+
+function groupedKernel(source: Extract<InitializerSource, { kind: "linear_kernel" }>, host: (key: string) => HostTensor): Float32Array {
+  const { groups: G, inFeatures } = source;
+  if (source.keys.length === 1) return host(source.keys[0]).data;
+  const k = inFeatures / G;
+  const widths = source.outFeatures.map((o) => o / G);
+  const total = widths.reduce((s, w) => s + w, 0);
+  const out = new Float32Array(G * k * total);
+  let column = 0;
+  source.keys.forEach((key, s) => {
+    const w = host(key).data;
+    const width = widths[s];
+    for (let row = 0; row < G * k; row++) out.set(w.subarray(row * width, (row + 1) * width), row * total + column);
+    column += width;
+  });
+  return out;
+}
+
+function concatenatedBias(source: Extract<InitializerSource, { kind: "linear_bias" }>, host: (key: string) => HostTensor): Float32Array {
+  const { groups: G } = source;
+  if (source.keys.length === 1 && source.keys[0] !== null) return host(source.keys[0]).data;
+  const widths = source.outFeatures.map((o) => o / G);
+  const total = widths.reduce((s, w) => s + w, 0);
+  const out = new Float32Array(G * total);
+  let column = 0;
+  source.keys.forEach((key, s) => {
+    const width = widths[s];
+    if (key !== null) {
+      const b = host(key).data;
+      for (let g = 0; g < G; g++) out.set(b.subarray(g * width, (g + 1) * width), g * total + column);
+    }
+    column += width;
+  });
+  return out;
+}

@@ -1,0 +1,54 @@
+/**
+ * Which operator set the ONNX target lowers to. `standard` uses only the
+ * standard ai.onnx domain (opset 17), so any runtime loads the file. `ort`
+ * adds ONNX Runtime's `com.microsoft` fused ops that measured faster on
+ * onnxruntime-node CPU (bench/onnx.ts); a comma list picks contrib ops by name.
+ */
+import { didYouMean } from "../../dsl/diagnostics.js";
+import { UserError } from "../../errors.js";
+
+/** ORT contrib ops this backend can emit, by the name `--onnx-ops` takes. */
+export const CONTRIB_OPS = {
+  /** add_layer_norm -> SkipLayerNormalization. */
+  "skip-layer-norm": "SkipLayerNormalization",
+  /** GELU (exact / tanh) after a linear -> BiasGelu / FastGelu (with the linear's bias); alone -> Gelu / FastGelu. */
+  gelu: "BiasGelu, FastGelu, Gelu",
+  /** attention -> MultiHeadAttention with a key padding mask. */
+  attention: "MultiHeadAttention",
+} as const;
+
+export type ContribOp = keyof typeof CONTRIB_OPS;
+const CONTRIB_NAMES = Object.keys(CONTRIB_OPS) as ContribOp[];
+
+/**
+ * What `--onnx-ops ort` enables: the contrib ops that pay on onnxruntime-node
+ * CPU here (docs/bench-onnx.md). ORT's own graph optimiser already fuses
+ * Add+LayerNormalization and the erf GELU pattern, so only the attention
+ * kernel changes the timings.
+ */
+export const ORT_DEFAULT_CONTRIB: readonly ContribOp[] = ["attention"];
+
+export interface OnnxCompileOptions {
+  /** Contrib ops to use; empty: standard ops only. */
+  contrib: ReadonlySet<ContribOp>;
+}
+
+export const STANDARD_ONLY: OnnxCompileOptions = { contrib: new Set() };
+
+/** `standard`, `ort`, or a comma list of contrib op names (see CONTRIB_OPS). */
+export function parseOnnxOps(text: string): OnnxCompileOptions {
+  if (text === "standard") return STANDARD_ONLY;
+  if (text === "ort") return { contrib: new Set(ORT_DEFAULT_CONTRIB) };
+  const names = text.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  for (const name of names) {
+    if ((CONTRIB_NAMES as string[]).includes(name)) continue;
+    const closest = didYouMean(name, [...CONTRIB_NAMES, "standard", "ort"]);
+    const hint = closest ? ` (did you mean '${closest}'?)` : "";
+    throw new UserError(`unknown --onnx-ops '${name}'${hint}; expected standard, ort, or a comma list of ${CONTRIB_NAMES.join(", ")}`);
+  }
+  return { contrib: new Set(names as ContribOp[]) };
+}
+
+export function describeOnnxOps(options: OnnxCompileOptions): string {
+  return options.contrib.size === 0 ? "standard" : [...options.contrib].join(",");
+}
