@@ -22,6 +22,8 @@ export interface OrtSessionOptions {
   threads?: number;
   /** ORT graph optimisation level; default "all". */
   optimization?: "disabled" | "basic" | "extended" | "all";
+  /** Prepack constant weights for the kernels (default true): faster runs, slower session creation. */
+  prepack?: boolean;
   /** Write ORT's JSON profile with this file prefix. */
   profilePrefix?: string;
 }
@@ -36,6 +38,7 @@ export async function createOrtSession(model: Uint8Array | string, options: OrtS
     executionProviders: ["cpu"],
     graphOptimizationLevel: options.optimization ?? "all",
     ...(options.threads !== undefined ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+    ...(options.prepack === false ? { extra: { session: { disable_prepacking: "1" } } } : {}),
     ...(options.profilePrefix !== undefined ? { enableProfiling: true, profileFilePrefix: options.profilePrefix } : {}),
   } as const;
   try {

@@ -68,11 +68,16 @@ describe("onnx artifact", () => {
     expect(model.initializer!.every((t) => t.name!.startsWith("const:"))).toBe(true);
     const decoded = onnx.ModelProto.decode(encodeOnnx(artifact, weights, null).model);
     const kernel = decoded.graph!.initializer!.find((t) => t.name === "l0.query:kernel")!;
-    // Fused projections: query|key|value|conv_out, transposed to [in, Σout].
-    expect(kernel.dims!.map(Number)).toEqual([32, 4 * 16]);
+    // Fused projections: query|key|value|conv_out stacked as [Σout, in] (Gemm, transB).
+    expect(kernel.dims!.map(Number)).toEqual([4 * 16, 32]);
     const w = new Float32Array(Uint8Array.from(kernel.rawData!).buffer);
-    const hfQuery = weights.get("encoder.layer.0.attention.self.query.weight")!.data; // [16, 32]
-    expect(w[3 * 64 + 5]).toBe(hfQuery[5 * 32 + 3]);
+    const hfKey = weights.get("encoder.layer.0.attention.self.key.weight")!.data; // [16, 32]
+    expect(w.subarray(16 * 32, 32 * 32)).toEqual(hfKey);
+    // A single-segment linear reads the checkpoint tensor itself: a tied LM head shares the word embeddings.
+    const tied = lowerToIR(VARIANTS.square);
+    const tiedArtifact = compileOnnx(tied, ["mlm_logits"]);
+    expect(tiedArtifact.weights.filter((l) => l.name === "embeddings.word_embeddings.weight")).toHaveLength(1);
+    expect(tiedArtifact.weights.some((l) => l.name.startsWith("mlm.logits"))).toBe(false);
   });
 
   it("rejects unknown --onnx-ops with a suggestion", () => {

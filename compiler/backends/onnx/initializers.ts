@@ -4,9 +4,10 @@
  * from a WeightMap when a file is written or a session is created.
  *
  * - as_is: embedding tables, LayerNorm gamma/beta, the depthwise filter
- *   ([H,1,K] is exactly a grouped Conv's weight).
- * - linear_kernel, groups 1: HF `[out, in]` per segment, concatenated along
- *   `out` and transposed to MatMul's `[in, Σout]`.
+ *   ([H,1,K] is exactly a grouped Conv's weight), and a single-segment
+ *   linear's weight and bias (Gemm with transB reads HF's `[out, in]`).
+ * - linear_kernel, groups 1: HF `[out, in]` per segment, stacked along `out`:
+ *   `[Σout, in]` for one Gemm (transB).
  * - linear_kernel, groups G: `[G, in/G, out/G]` per segment, concatenated on
  *   the last axis: `[G, 1, in/G, Σout/G]` for one batched MatMul.
  * - linear_bias: segment biases concatenated (zeros for a segment without);
@@ -36,35 +37,23 @@ export function initializerData(layout: InitializerLayout, weights: WeightMap): 
     case "as_is":
       return host(source.key).data;
     case "linear_kernel":
-      return source.groups === 1 ? transposedKernel(source, host) : groupedKernel(source, host);
+      return source.groups === 1 ? stackedKernel(source, host) : groupedKernel(source, host);
     case "linear_bias":
       return concatenatedBias(source, host);
   }
 }
 
-/** `[Σout, in]` (the segments stacked) written transposed as `[in, Σout]`, in cache-sized tiles. */
-function transposedKernel(source: Extract<InitializerSource, { kind: "linear_kernel" }>, host: (key: string) => HostTensor): Float32Array {
-  const { inFeatures: n } = source;
+/** The segments' `[out_i, in]` rows stacked: `[Σout, in]`. */
+function stackedKernel(source: Extract<InitializerSource, { kind: "linear_kernel" }>, host: (key: string) => HostTensor): Float32Array {
+  if (source.keys.length === 1) return host(source.keys[0]).data;
   const total = source.outFeatures.reduce((s, o) => s + o, 0);
-  const out = new Float32Array(n * total);
-  const TILE = 64;
-  let column = 0;
-  source.keys.forEach((key, s) => {
+  const out = new Float32Array(total * source.inFeatures);
+  let offset = 0;
+  for (const key of source.keys) {
     const w = host(key).data;
-    const rows = source.outFeatures[s];
-    for (let r0 = 0; r0 < rows; r0 += TILE) {
-      const r1 = Math.min(rows, r0 + TILE);
-      for (let i0 = 0; i0 < n; i0 += TILE) {
-        const i1 = Math.min(n, i0 + TILE);
-        for (let r = r0; r < r1; r++) {
-          const src = r * n;
-          const dst = column + r;
-          for (let i = i0; i < i1; i++) out[i * total + dst] = w[src + i];
-        }
-      }
-    }
-    column += rows;
-  });
+    out.set(w, offset);
+    offset += w.length;
+  }
   return out;
 }
 

@@ -11,8 +11,8 @@ import { UserError } from "../../errors.js";
 export const CONTRIB_OPS = {
   /** add_layer_norm -> SkipLayerNormalization. */
   "skip-layer-norm": "SkipLayerNormalization",
-  /** GELU (exact / tanh) after a linear -> BiasGelu / FastGelu (with the linear's bias); alone -> Gelu / FastGelu. */
-  gelu: "BiasGelu, FastGelu, Gelu",
+  /** GELU (exact / tanh form) -> Gelu / FastGelu instead of its erf / tanh formula. */
+  gelu: "Gelu, FastGelu",
   /** attention -> MultiHeadAttention with a key padding mask. */
   attention: "MultiHeadAttention",
 } as const;

@@ -53,7 +53,7 @@ function describeSource(source: OnnxArtifact["weights"][number]["source"]): stri
     case "as_is":
       return source.key;
     case "linear_kernel":
-      return `${source.groups === 1 ? "transpose" : "grouped"}(${source.keys.join(" | ")})`;
+      return `${source.groups === 1 ? "stack" : "grouped"}(${source.keys.join(" | ")})`;
     case "linear_bias":
       return `concat(${source.keys.map((k) => k ?? "zeros").join(" | ")})`;
   }

@@ -1,9 +1,11 @@
 /**
- * `linear`: one MatMul for every segment (their weights were concatenated
+ * `linear`: one matrix product for every segment (their weights concatenated
  * into one initializer), the bias, the activation, then a Split into the
  * segment outputs.
- * - groups 1: `x @ [in, Σout]`; with the `gelu` contrib op, bias + GELU is
- *   one BiasGelu / FastGelu node.
+ * - groups 1: tokens flattened to rows, then `Gemm(x, W, b, transB=1)`: the
+ *   HF `[out, in]` weight is what Gemm reads (no transpose; a single segment
+ *   uses the checkpoint tensor itself, so a tied LM head shares the word
+ *   embeddings), and the bias is added inside the GEMM.
  * - groups G: `[.., in] -> [.., G, in/G] -> [G, .., in/G]`, one batched
  *   MatMul with `[G, 1, in/G, Σout/G]`, bias `[G, 1, 1, Σout/G]`, and back.
  */
@@ -11,12 +13,13 @@ import type { LinearOp } from "../../../ir/types.js";
 import type { OnnxBuilder } from "../builder.js";
 import { attr } from "../proto.js";
 import { activate } from "./activation-fn.js";
+import { tokensShape } from "./shared.js";
 import type { Lowering } from "./types.js";
 
 export const linear: Lowering<LinearOp> = (op, b) => {
   const x = op.inputs[0];
   const rank = b.graph.values[x].shape.length;
-  if (op.groups === 1) plainLinear(op, b, x);
+  if (op.groups === 1) plainLinear(op, b, x, rank);
   else groupedLinear(op, b, x, rank);
 };
 
@@ -27,6 +30,7 @@ const total = (op: LinearOp) => outFeatures(op).reduce((s, o) => s + o, 0);
 const joined = (op: LinearOp, b: OnnxBuilder) => (op.segments.length === 1 ? op.outputs[0] : b.name(op.outputs[0], "segments"));
 
 function kernel(op: LinearOp, b: OnnxBuilder, dims: number[]): string {
+  if (op.groups === 1 && op.segments.length === 1) return b.weight({ name: op.segments[0].weight, dims, source: { kind: "as_is", key: op.segments[0].weight } });
   return b.weight({
     name: `${op.id}:kernel`,
     dims,
@@ -35,26 +39,21 @@ function kernel(op: LinearOp, b: OnnxBuilder, dims: number[]): string {
 }
 
 function bias(op: LinearOp, b: OnnxBuilder, dims: number[]): string {
+  const only = op.segments.length === 1 ? op.segments[0].bias : null;
+  if (op.groups === 1 && only !== null) return b.weight({ name: only, dims, source: { kind: "as_is", key: only } });
   return b.weight({ name: `${op.id}:bias`, dims, source: { kind: "linear_bias", keys: op.segments.map((s) => s.bias), groups: op.groups, outFeatures: outFeatures(op) } });
 }
 
-function plainLinear(op: LinearOp, b: OnnxBuilder, x: string): void {
+function plainLinear(op: LinearOp, b: OnnxBuilder, x: string, rank: number): void {
+  const id = op.outputs[0];
+  const width = total(op);
   const out = joined(op, b);
-  const last = !hasBias(op) && op.activation === "none";
-  const product = b.node("MatMul", [x, kernel(op, b, [op.inFeatures, total(op)])], [last ? out : b.name(op.outputs[0], "matmul")]);
-  let y = product;
-  if (hasBias(op)) {
-    const biasName = bias(op, b, [total(op)]);
-    const fusedGelu = b.options.contrib.has("gelu") && (op.activation === "gelu" || op.activation === "gelu_new");
-    if (fusedGelu) {
-      y = b.contribNode(op.activation === "gelu" ? "BiasGelu" : "FastGelu", [product, biasName], [out]);
-    } else {
-      y = b.node("Add", [product, biasName], [op.activation === "none" ? out : b.name(op.outputs[0], "biased")]);
-      if (op.activation !== "none") y = activate(b, op.activation, y, out);
-    }
-  } else if (op.activation !== "none") {
-    y = activate(b, op.activation, y, out);
-  }
+  const rows = rank === 2 ? x : b.node("Reshape", [x, b.int64s([-1, op.inFeatures])], [b.name(id, "rows")]);
+  const lastRowOp = op.activation === "none" ? (rank === 2 ? out : b.name(id, "gemm")) : b.name(id, "gemm");
+  const gemmInputs = [rows, kernel(op, b, [width, op.inFeatures]), ...(hasBias(op) ? [bias(op, b, [width])] : [])];
+  let y = b.node("Gemm", gemmInputs, [lastRowOp], { transB: attr.int(1) });
+  if (op.activation !== "none") y = activate(b, op.activation, y, rank === 2 ? out : b.name(id, "activated"));
+  if (rank !== 2) y = b.node("Reshape", [y, tokensShape(b, width)], [out]);
   if (op.segments.length > 1) b.node("Split", [y, b.int64s(outFeatures(op))], op.outputs, { axis: attr.int(-1) });
 }
 

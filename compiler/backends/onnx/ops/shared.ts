@@ -13,6 +13,14 @@ export function sequenceLength(b: OnnxBuilder): string {
   return b.once("sequence_length", () => b.node("Shape", ["input_ids"], ["input_ids:sequence_length"], { start: attr.int(1), end: attr.int(2) }));
 }
 
+/** `[B, L, width]` (int64), for reshaping token rows back: Shape(input_ids) ++ [width]. */
+export function tokensShape(b: OnnxBuilder, width: number): string {
+  return b.once(`tokens_shape_${width}`, () => {
+    const batchSequence = b.once("batch_sequence", () => b.node("Shape", ["input_ids"], ["input_ids:shape"]));
+    return b.node("Concat", [batchSequence, b.int64s([width])], [`input_ids:shape_${width}`], { axis: attr.int(0) });
+  });
+}
+
 /** `[B,L]` bool: true where attention_mask is 0. */
 function padding(b: OnnxBuilder): string {
   return b.once("padding", () => b.node("Equal", ["attention_mask", b.float(0)], ["attention_mask:is_padding"]));
