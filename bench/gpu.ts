@@ -2,7 +2,8 @@
  * `npm run bench:gpu`: the WebGPU target (generated WGSL) on conv-bert-base
  * (specs/conv-bert-base.convspec, backbone only, seeded random weights) at
  * B1/B8 x L128/L512, with the TensorFlow.js target measured in the same run
- * beside it. Writes a markdown table to docs/bench-gpu.md.
+ * beside it, both compiled from the same optimised graph. Writes a markdown
+ * table to docs/bench-gpu.md.
  *
  *   npm run bench:gpu -- [--quick] [--cases b1l128,b8l512] [--reps N] [--no-tfjs] [--no-write]
  *
@@ -18,9 +19,11 @@ import { forwardFlops } from "../compiler/analysis/flops.js";
 import { lowerToIR } from "../compiler/ir/lower.js";
 import type { Graph } from "../compiler/ir/types.js";
 import { loadSpec } from "../compiler/load.js";
+import { compilerTarget, type TargetName } from "../compiler/backends/index.js";
+import { optimize } from "../compiler/passes/index.js";
 import type { Executor, ModelInputs } from "../runtime/executor.js";
-import { createTfjsExecutor } from "../runtime/tfjs/index.js";
-import { createDevice, createWebGpuExecutor, requestAdapter } from "../runtime/webgpu/index.js";
+import { createExecutor } from "../runtime/targets.js";
+import { createDevice, requestAdapter } from "../runtime/webgpu/index.js";
 import { randomWeights } from "../runtime/weights/index.js";
 import { flag, median, option, syntheticInputs } from "./common.js";
 
@@ -36,12 +39,14 @@ interface Row {
   gflops: number;
 }
 
+const OUTPUTS = ["last_hidden_state"];
+
 async function time(executor: Executor, inputs: ModelInputs): Promise<number> {
-  await executor.run(inputs, ["last_hidden_state"]); // warm-up: pipelines, buffers
+  await executor.run(inputs); // warm-up: pipelines, buffers
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
     const start = performance.now();
-    await executor.run(inputs, ["last_hidden_state"]);
+    await executor.run(inputs);
     times.push(performance.now() - start);
   }
   return median(times);
@@ -54,12 +59,14 @@ async function main(): Promise<void> {
   const weights = randomWeights(graph, 0);
   const adapter = await requestAdapter();
   const adapterName = [adapter.info.vendor, adapter.info.architecture, adapter.info.description].filter(Boolean).join(" ") || "unknown adapter";
-  const targets: [string, () => Promise<Executor>][] = [["wgsl", async () => createWebGpuExecutor(graph, weights, { device: await createDevice() })]];
-  if (!flag("--no-tfjs")) targets.push(["tfjs", () => createTfjsExecutor(graph, weights)]);
+  // One optimised graph for every target: the rows compare targets, not pass sets.
+  const optimised = optimize(graph, { passes: "all", requestedOutputs: OUTPUTS });
+  const targets: TargetName[] = flag("--no-tfjs") ? ["wgsl"] : ["wgsl", "tfjs"];
 
   const rows: Row[] = [];
-  for (const [target, create] of targets) {
-    const executor = await create();
+  for (const target of targets) {
+    const artifact = compilerTarget(target).compile(optimised, OUTPUTS, {});
+    const executor = await createExecutor(target, artifact, weights, target === "wgsl" ? { device: await createDevice() } : {});
     const label = "backend" in executor ? `tfjs (${String((executor as { backend: string }).backend)})` : `wgsl (${adapterName})`;
     for (const c of cases) {
       const m = /^b(\d+)l(\d+)$/.exec(c);
@@ -67,7 +74,7 @@ async function main(): Promise<void> {
       const [batch, seqLen] = [Number(m[1]), Number(m[2])];
       process.stderr.write(`${label} B${batch} L${seqLen}...\n`);
       const medianMs = await time(executor, syntheticInputs(batch, seqLen, spec.vocabSize));
-      const flops = forwardFlops(graph, { batch, seqLen }).total;
+      const flops = forwardFlops(optimised, { batch, seqLen }).total;
       rows.push({ target: label, shape: `B${batch} L${seqLen}`, medianMs, gflops: flops / medianMs / 1e6 });
     }
     executor.dispose();

@@ -22,7 +22,8 @@ import type { Graph } from "../compiler/ir/types.js";
 import { loadSpec } from "../compiler/load.js";
 import { optimize } from "../compiler/passes/index.js";
 import type { ModelInputs, WeightMap } from "../runtime/executor.js";
-import { createTfjsExecutor, type TfjsBackendName } from "../runtime/tfjs/index.js";
+import type { TfjsBackendName } from "../runtime/tfjs/index.js";
+import { prepare } from "../index.js";
 import { randomWeights } from "../runtime/weights/index.js";
 import { flag, median, option, syntheticInputs } from "./common.js";
 
@@ -63,8 +64,8 @@ function progress(text: string): void {
  * warm-up run. When one run is expected to outlast the cell's budget (the
  * cpu backend on conv-bert-base B8 takes minutes), the warm-up is the only run.
  */
-async function measure(graph: Graph, weights: WeightMap, backend: TfjsBackendName, inputs: ModelInputs, label: string, estimateMs: number) {
-  const executor = await createTfjsExecutor(graph, weights, { backend });
+async function measure(graph: Graph, passes: "all" | "none", weights: WeightMap, backend: TfjsBackendName, inputs: ModelInputs, label: string, estimateMs: number) {
+  const executor = await prepare("tfjs", graph, weights, { outputs: OUTPUT, passes, options: { backend } });
   try {
     const weightBytes = tf.memory().numBytes;
     progress(`${label}: warm-up run${Number.isFinite(estimateMs) ? ` (~${(estimateMs / 1000).toFixed(0)} s)` : ""}`);
@@ -97,7 +98,6 @@ async function main(): Promise<void> {
     progress(`${spec.name}: random weights`);
     const weights = randomWeights(graph, 0);
     const plain = optimize(graph, { passes: ["dce"], requestedOutputs: OUTPUT });
-    const plans = { all: optimize(graph, { passes: "all", requestedOutputs: OUTPUT }), none: graph };
     for (const backend of backends) {
       let gflopsSeen = Infinity; // throughput of the previous cell: predicts how long the next one takes
       for (const { batch, seqLen } of SHAPES) {
@@ -109,8 +109,8 @@ async function main(): Promise<void> {
           skipped.push(`${label} (about ${(estimateMs / 1000).toFixed(0)} s a run)`);
           continue;
         }
-        const opt = await measure(plans.all, weights, backend, inputs, `${label} opt all`, estimateMs);
-        const none = await measure(plans.none, weights, backend, inputs, `${label} opt none`, estimateMs);
+        const opt = await measure(graph, "all", weights, backend, inputs, `${label} opt all`, estimateMs);
+        const none = await measure(graph, "none", weights, backend, inputs, `${label} opt none`, estimateMs);
         gflopsSeen = gflop / (opt.ms / 1000);
         cells.push({
           model: spec.name, backend, batch, seqLen,

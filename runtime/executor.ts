@@ -1,5 +1,5 @@
 /**
- * What every runtime target (tfjs, WebGPU) offers the `run` command,
+ * What every runtime target (tfjs, WebGPU, ...) offers the `run` command,
  * benchmarks and tests: the same inputs, the same output names.
  */
 
@@ -21,9 +21,16 @@ export interface HostTensor {
 /** Parameters by IR key (HF state-dict key without `convbert.`), HF shapes, float32. */
 export type WeightMap = Map<string, HostTensor>;
 
+/**
+ * Runs one compiled artifact (runtime/targets.ts creates one per target). An
+ * executor never optimises: the artifact was compiled from an optimised graph
+ * for a set of outputs, and `run` returns those (or a subset).
+ */
 export interface Executor {
-  /** Runs one forward pass and returns the requested graph outputs (see `Graph.outputs`). */
-  run(inputs: ModelInputs, outputs: readonly string[]): Promise<Record<string, HostTensor>>;
+  /** The outputs the artifact computes. */
+  readonly outputs: readonly string[];
+  /** Runs one forward pass; `outputs` (default: all of `this.outputs`) must be among those compiled. */
+  run(inputs: ModelInputs, outputs?: readonly string[]): Promise<Record<string, HostTensor>>;
   /** Releases every device resource the executor holds. */
   dispose(): void;
 }

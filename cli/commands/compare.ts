@@ -7,7 +7,7 @@ import Table from "cli-table3";
 import type { Command } from "commander";
 import pc from "picocolors";
 import { BACKBONE_PARTS, summarizeModel, type ModelSummary } from "../../compiler/analysis/summary.js";
-import { formatTerms } from "../../compiler/analysis/polynomial.js";
+import { formatTerms } from "../../compiler/ir/polynomial.js";
 import { UserError } from "../../compiler/errors.js";
 import type { Part } from "../../compiler/ir/types.js";
 import { loadSpec } from "../../compiler/load.js";

@@ -1,62 +1,77 @@
 /**
- * `convspec compile`: spec -> IR -> passes -> a backend's artefact.
- *   --emit ir              the IR after the selected passes (default)
- *   --target tfjs          the TensorFlow.js plan (steps, load-time weight layout)
- *   --target wgsl -o DIR   every kernel as .wgsl, plan.json and run-plan.js
+ * `convspec compile`: spec -> IR -> passes -> a target's artifact.
+ *   --target ir (default)       the IR after the selected passes
+ *   --target <t>                the target's artifact as text (tfjs plan, WGSL dispatch schedule)
+ *   --target <t> -o OUT         the artifact written to disk (wgsl: kernels + plan.json + run-plan.js)
+ *   --emit ir                   the IR the target runs, whatever the target
  */
 import type { Command } from "commander";
+import { checkBackend, compilerTarget, TARGET_NAMES, targetNamed, type TargetName } from "../../compiler/backends/index.js";
 import { UserError } from "../../compiler/errors.js";
-import { printTfjsPlan } from "../../compiler/backends/tfjs/print.js";
-import { buildTfjsPlan } from "../../compiler/backends/tfjs/plan.js";
-import { writeWgslBundle } from "../../compiler/backends/wgsl/index.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
-import { printIR } from "../../compiler/ir/print.js";
-import { loadSpec } from "../../compiler/load.js";
-import { resolveOutputs } from "../../compiler/passes/graph-utils.js";
-import { optimize } from "../../compiler/passes/index.js";
 import { contractOutputs } from "../../compiler/ir/outputs.js";
-import { parsePassesOption } from "../options.js";
+import { printIR } from "../../compiler/ir/print.js";
+import { CommandInputs } from "../../compiler/io/input-files.js";
+import { loadSpecWithSources } from "../../compiler/load.js";
+import { resolveOutputs } from "../../compiler/passes/graph-utils.js";
+import { ALL_PASSES, optimize } from "../../compiler/passes/index.js";
+import { compileFor, type Compiled } from "../../compiler/pipeline.js";
+import { parsePassesOption, parseShape } from "../options.js";
 
 interface CompileOptions {
   target: string;
+  backend?: string;
   emit?: string;
   opt: string;
   outputs?: string;
   out?: string;
+  shape?: string;
+  features?: string;
 }
 
 export function registerCompile(program: Command): void {
   program
     .command("compile")
-    .description("lower a spec to the IR, optimise it, and print or write a backend's plan")
+    .description("lower a spec to the IR, optimise it, and print or write a target's artifact")
     .argument("<spec>", ".convspec, JSON spec or Hugging Face config.json")
-    .option("--target <target>", "ir (print the IR), tfjs (print the plan) or wgsl (write kernels + plan to -o DIR)", "ir")
-    .option("--emit <what>", "ir: print the IR whatever the target")
+    .option("--target <target>", `ir (print the IR) or a target: ${TARGET_NAMES.join(", ")}`, "ir")
+    .option("--backend <name>", "the target's backend, where it has several (tfjs: tensorflow, wasm, cpu)")
+    .option("--emit <what>", "ir: print the IR the target runs (after the passes) instead of its artifact")
     .option("--opt <passes>", "all, none, or a comma list of passes", "all")
     .option("--outputs <names>", "comma list of outputs to keep (default: the run contract's outputs)")
-    .option("-o, --out <dir>", "output directory (wgsl)")
-    .addHelpText("after", "\nEnvironment: CONVSPEC_DEBUG=ir prints the IR after each pass; CONVSPEC_DEBUG=kernels prints every generated WGSL kernel.")
+    .option("-o, --out <path>", "write the artifact there (wgsl: a directory) instead of printing it")
+    .option("--shape <BxL>", "batch x sequence length to tune for, e.g. 8x512 (wgsl tile choices; default 1x128); the artifact runs at any shape")
+    .option("--features <list>", "wgsl: optional adapter features the kernels may use (subgroups); the plan then needs them")
+    .addHelpText(
+      "after",
+      `\nPasses (run in this order): ${ALL_PASSES.map((p) => `\n  ${p.name.padEnd(20)} ${p.summary}`).join("")}\n` +
+        "\nEnvironment: CONVSPEC_DEBUG=ir prints the IR after each pass; CONVSPEC_DEBUG=kernels prints every generated WGSL kernel; CONVSPEC_DEBUG=plan prints each tfjs plan.",
+    )
     .action(async (specPath: string, opts: CompileOptions) => {
-      if (!["ir", "tfjs", "wgsl"].includes(opts.target)) throw new UserError(`unknown --target '${opts.target}' (expected ir, tfjs or wgsl)`);
       if (opts.emit !== undefined && opts.emit !== "ir") throw new UserError(`unknown --emit '${opts.emit}' (expected ir)`);
-      if (opts.target === "wgsl" && opts.emit === undefined && opts.out === undefined) throw new UserError("--target wgsl needs -o DIR");
-      const graph = lowerToIR(await loadSpec(specPath));
-      const requested = opts.outputs ? opts.outputs.split(",").map((s) => s.trim()) : contractOutputs(graph);
-      resolveOutputs(graph, requested); // unknown names fail here even with --opt none
-      const optimized = optimize(graph, { passes: parsePassesOption(opts.opt), requestedOutputs: requested });
-      if (opts.emit === "ir" || opts.target === "ir") {
-        process.stdout.write(printIR(optimized) + "\n");
-      } else if (opts.target === "tfjs") {
-        process.stdout.write(printTfjsPlan(buildTfjsPlan(optimized, requested)) + "\n");
-      } else {
-        const plan = writeWgslBundle(optimized, opts.out!, { outputs: requested });
-        const { arenaBytes, intermediateBytes, reference } = plan.memory;
-        const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
-        process.stdout.write(
-          `wrote ${opts.out}: ${plan.kernels.length} kernels, ${plan.dispatches.length} dispatches, plan.json, run-plan.js\n` +
-            `memory at B=${reference.B} L=${reference.L}: arena ${mib(arenaBytes)} in ${plan.slots.length} buffers ` +
-            `(all intermediates: ${mib(intermediateBytes)})\n`,
-        );
+      const targetName = opts.target === "ir" ? null : targetNamed(opts.target);
+      if (targetName === null && opts.out !== undefined) throw new UserError("-o needs a --target that writes files (wgsl)");
+      if (targetName !== null) checkBackend(targetName, opts.backend);
+      const { spec, sources } = await loadSpecWithSources(specPath);
+      const graph = lowerToIR(spec);
+      const outputs = opts.outputs ? opts.outputs.split(",").map((s) => s.trim()) : contractOutputs(graph);
+      const passes = parsePassesOption(opts.opt);
+      if (targetName === null) {
+        resolveOutputs(graph, outputs); // unknown names fail here even with --opt none
+        process.stdout.write(printIR(optimize(graph, { passes, requestedOutputs: outputs })) + "\n");
+        return;
       }
+      const options = { backend: opts.backend, shape: parseShape(opts.shape), features: opts.features?.split(",").map((f) => f.trim()) };
+      const compiled = compileFor(targetName, graph, { outputs, passes, options });
+      const inputs = new CommandInputs().addSpec(sources, "the spec");
+      process.stdout.write((opts.emit === "ir" ? printIR(compiled.graph) : await renderArtifact(compiled, opts.out, inputs)) + "\n");
     });
+}
+
+/** The artifact printed, or written to `out` (what was written, as a summary). */
+async function renderArtifact<N extends TargetName>({ target, artifact }: Compiled<N>, out: string | undefined, inputs: CommandInputs): Promise<string> {
+  const compiler = compilerTarget(target);
+  if (out === undefined) return compiler.print(artifact);
+  if (!compiler.write) throw new UserError(`--target ${target} has no on-disk form; drop -o to print it`);
+  return compiler.write(artifact, out, { inputs });
 }

@@ -1,25 +1,14 @@
 /**
  * FLOPs of one forward pass, per op and by part, as polynomials in B and L.
- *
- * Conventions (also in docs/analysis.md):
- * - a multiply-add is 2 FLOPs; a bias add, residual add, gating multiply is
- *   1 FLOP per output element;
- * - an activation (GELU, tanh, ...) is 1 FLOP per element, whatever its formula;
- * - softmax is 5 FLOPs per element (max, subtract, exp, sum, divide);
- * - LayerNorm is 7 FLOPs per element (mean 1, centre 1, square+sum 2,
- *   scale by 1/σ 1, ·γ+β 2); the per-row sqrt is not counted;
- * - attention also counts the score scaling and mask add (1 each per score);
- * - convolutions count every tap, including the zero padding at the edges;
- * - gathers, slices, concats and take-first move data: 0 FLOPs.
- * A fused op costs the sum of what it fused, so an optimised graph has the
- * same FLOPs as the plain lowering.
+ * Each op's count comes from the op table (compiler/ir/ops.ts), which states
+ * the conventions (also in docs/analysis.md). A fused op costs the sum of what
+ * it fused, so an optimised graph has the same FLOPs as the plain lowering.
  */
-import type { Graph, LinearOp, Op, Part } from "../ir/types.js";
-import { add, evaluate, monomial, scale, shapeSize, type Polynomial } from "./polynomial.js";
+import { opInfo, type OpContext } from "../ir/ops.js";
+import { add, evaluate, type Polynomial } from "../ir/polynomial.js";
+import type { Graph, Op, Part } from "../ir/types.js";
 
-export const ACTIVATION_FLOPS = 1;
-export const SOFTMAX_FLOPS = 5;
-export const LAYER_NORM_FLOPS = 7;
+export { ACTIVATION_FLOPS, LAYER_NORM_FLOPS, SOFTMAX_FLOPS } from "../ir/ops.js";
 
 export const PARTS: readonly Part[] = ["embeddings", "self_attention", "span_conv", "attention_output", "ffn", "pooler", "mlm_head", "cls_head"];
 
@@ -43,11 +32,17 @@ export interface FlopsAt {
   byPart: Record<Part, number>;
 }
 
-export function flopsFormula(graph: Graph): FlopsFormula {
+/** What the op table needs to count an op of `graph`. */
+export function opContext(graph: Graph): OpContext {
   const partOfParam = new Map(graph.params.map((p) => [p.key, p.part]));
+  return { shapeOf: (id) => graph.values[id].shape, partOfParam: (key) => partOfParam.get(key) };
+}
+
+export function flopsFormula(graph: Graph): FlopsFormula {
+  const ctx = opContext(graph);
   const perOp: OpFlops[] = [];
   for (const op of graph.ops) {
-    for (const { part, flops } of opFlops(graph, op, partOfParam)) {
+    for (const { part, flops } of opInfo(op).flops(op, ctx)) {
       const entry: OpFlops = { op: op.id, kind: op.kind, part, flops };
       if (op.layer !== undefined) entry.layer = op.layer;
       perOp.push(entry);
@@ -62,56 +57,4 @@ export function forwardFlops(graph: Graph, at: { batch: number; seqLen: number }
   const formula = flopsFormula(graph);
   const byPart = Object.fromEntries(PARTS.map((part) => [part, evaluate(formula.byPart[part], at)])) as Record<Part, number>;
   return { total: evaluate(formula.total, at), byPart };
-}
-
-function opFlops(graph: Graph, op: Op, partOfParam: Map<string, Part>): Array<{ part: Part; flops: Polynomial }> {
-  const size = (id: string) => shapeSize(graph.values[id].shape);
-  const out = size(op.outputs[0]);
-  const whole = (flops: Polynomial) => [{ part: op.part, flops }];
-  switch (op.kind) {
-    case "gather":
-    case "positions":
-    case "slice":
-    case "concat":
-    case "take_first":
-      return [];
-    case "add":
-    case "mul":
-      return whole(out);
-    case "activation":
-      return whole(scale(out, ACTIVATION_FLOPS));
-    case "layer_norm":
-      return whole(scale(out, LAYER_NORM_FLOPS));
-    case "add_layer_norm":
-      return whole(scale(out, 1 + LAYER_NORM_FLOPS));
-    case "linear":
-      return linearFlops(graph, op, partOfParam);
-    case "depthwise_conv":
-      return whole(scale(out, 2 * op.kernelSize));
-    case "attention": {
-      // Per (batch, head): QKᵀ and PV are 2·L²·d each; scale, mask, softmax per score.
-      const perScore = 4 * op.headSize + 2 + SOFTMAX_FLOPS;
-      return whole(monomial(op.heads * perScore, 1, 2));
-    }
-    case "dynamic_conv": {
-      // Per (batch, position, head): softmax over K taps, then K taps for each of d channels.
-      const perPosition = op.heads * (SOFTMAX_FLOPS * op.kernelSize + 2 * op.kernelSize * op.headSize);
-      return whole(monomial(perPosition, 1, 1));
-    }
-  }
-}
-
-/** Each segment: rows · (2·in/G·out + bias + activation), attributed to its own part. */
-function linearFlops(graph: Graph, op: LinearOp, partOfParam: Map<string, Part>): Array<{ part: Part; flops: Polynomial }> {
-  const inputShape = graph.values[op.inputs[0]].shape;
-  const rows = shapeSize(inputShape.slice(0, -1));
-  const activation = op.activation === "none" ? 0 : ACTIVATION_FLOPS;
-  return op.segments.map((segment) => {
-    const perRow = segment.outFeatures * (2 * (op.inFeatures / op.groups) + (segment.bias ? 1 : 0) + activation);
-    // A fused projection keeps each segment's part (query -> self_attention,
-    // conv_out_layer -> span_conv) via its bias, which is never shared (a tied
-    // LM head shares only its weight).
-    const part = (segment.bias && partOfParam.get(segment.bias)) || op.part;
-    return { part, flops: scale(rows, perRow) };
-  });
 }

@@ -9,7 +9,8 @@
  */
 import type { Graph, Op, Value } from "../ir/types.js";
 import { liveIntervals } from "../passes/liveness.js";
-import { evaluate, monomial, shapeSize, type Polynomial, ZERO } from "./polynomial.js";
+import { opInfo } from "../ir/ops.js";
+import { evaluate, shapeSize, type Polynomial } from "../ir/polynomial.js";
 
 export const BYTES_PER_ELEMENT = 4; // f32 and i32 alike
 
@@ -24,11 +25,9 @@ export interface ActivationMemory {
   peakWithScratchBytes: number;
 }
 
-/** Elements of an op's internal scratch, as a polynomial in B and L. */
+/** Elements of an op's internal scratch, as a polynomial in B and L (from the op table). */
 export function scratchSize(op: Op): Polynomial {
-  if (op.kind === "attention") return monomial(op.heads, 1, 2);
-  if (op.kind === "dynamic_conv") return monomial(op.heads * op.kernelSize, 1, 1);
-  return ZERO;
+  return opInfo(op).scratch(op);
 }
 
 export function valueBytes(value: Value, at: { batch: number; seqLen: number }): number {

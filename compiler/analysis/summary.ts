@@ -8,12 +8,12 @@
 import { lowerToIR } from "../ir/lower.js";
 import type { Graph, Part } from "../ir/types.js";
 import { optimize } from "../passes/index.js";
-import { planMemory } from "../passes/memory-plan.js";
+import { arenaBytesAt, compileWgsl } from "../backends/wgsl/index.js";
 import type { ModelSpec } from "../spec/model-spec.js";
 import { flopsFormula, PARTS } from "./flops.js";
 import { activationMemory } from "./memory.js";
 import { countParams, type ParamCounts } from "./params.js";
-import { add, evaluate, toTerms, type Term } from "./polynomial.js";
+import { add, evaluate, toTerms, type Term } from "../ir/polynomial.js";
 
 export const BACKBONE_PARTS: readonly Part[] = ["embeddings", "self_attention", "span_conv", "attention_output", "ffn", "pooler"];
 
@@ -30,7 +30,7 @@ export interface MemoryAtSeqLen {
   peakBytes: number;
   /** Peak with attention scores and dynamic-conv taps held during their op. */
   peakWithScratchBytes: number;
-  /** Arena of the static memory plan (256-byte aligned slots). */
+  /** What the WGSL target allocates for intermediates: the memory planner's slots at this (B, L). */
   arenaBytes: number;
 }
 
@@ -54,6 +54,7 @@ export function summarizeModel(specPath: string, spec: ModelSpec, options: { bat
   const backbone = add(...BACKBONE_PARTS.map((part) => formula.byPart[part]));
   const backboneOutputs = backboneOutputNames(graph);
   const optimised = optimize(graph, { passes: "all", requestedOutputs: backboneOutputs });
+  const plan = compileWgsl(optimised, { outputs: backboneOutputs });
   const flopsBySeqLen: Record<string, FlopsAtSeqLen> = {};
   const memoryBySeqLen: Record<string, MemoryAtSeqLen> = {};
   for (const seqLen of options.seqLens) {
@@ -64,7 +65,7 @@ export function summarizeModel(specPath: string, spec: ModelSpec, options: { bat
       byPart: mapParts((part) => evaluate(formula.byPart[part], at)),
     };
     const { intermediatesBytes, peakBytes, peakWithScratchBytes } = activationMemory(optimised, backboneOutputs, at);
-    memoryBySeqLen[seqLen] = { intermediatesBytes, peakBytes, peakWithScratchBytes, arenaBytes: planMemory(optimised, backboneOutputs, at).arenaBytes };
+    memoryBySeqLen[seqLen] = { intermediatesBytes, peakBytes, peakWithScratchBytes, arenaBytes: arenaBytesAt(plan, options.batch, seqLen) };
   }
   return {
     spec: specPath,

@@ -1,19 +1,8 @@
 /** Small queries and rebuilds over an IR graph, shared by the passes and analyses. */
-import { didYouMean } from "../dsl/diagnostics.js";
-import { UserError } from "../errors.js";
+import { paramsRead } from "../ir/ops.js";
 import type { Graph, Op, Value } from "../ir/types.js";
 
-/** Value ids of the requested output names; an unknown name is the user's mistake. */
-export function resolveOutputs(graph: Graph, names: readonly string[]): string[] {
-  return names.map((name) => {
-    const id = graph.outputs[name];
-    if (id !== undefined) return id;
-    const available = Object.keys(graph.outputs);
-    const closest = didYouMean(name, available);
-    const hint = closest ? ` (did you mean '${closest}'?)` : "";
-    throw new UserError(`model '${graph.name}' has no output '${name}'${hint}; it has: ${available.join(", ")}`);
-  });
-}
+export { resolveOutputs } from "../ir/outputs.js";
 
 /** Value id -> indices of the ops reading it, in op order. */
 export function readersOf(ops: readonly Op[]): Map<string, number[]> {
@@ -65,20 +54,5 @@ export function withOps(graph: Graph, ops: Op[], outputs: Record<string, string>
   return { ...graph, ops, values, outputs, params: graph.params.filter((p) => used.has(p.key)) };
 }
 
-/** Parameter keys an op reads. */
-export function paramsRead(op: Op): string[] {
-  switch (op.kind) {
-    case "gather":
-    case "positions":
-      return [op.table];
-    case "layer_norm":
-    case "add_layer_norm":
-      return [op.gamma, op.beta];
-    case "linear":
-      return op.segments.flatMap((s) => (s.bias ? [s.weight, s.bias] : [s.weight]));
-    case "depthwise_conv":
-      return [op.weight];
-    default:
-      return [];
-  }
-}
+/** Parameter keys an op reads (from the op table). */
+export { paramsRead } from "../ir/ops.js";

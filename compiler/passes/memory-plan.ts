@@ -1,64 +1,62 @@
 /**
- * Static memory plan: every intermediate gets a byte offset in one arena, and
- * values whose lifetimes do not overlap share bytes. Greedy by size (largest
- * first, each into the best-fitting gap among the time-overlapping values
- * already placed), as TFLite's arena planner does. Offsets are 256-byte
- * aligned: WebGPU's minStorageBufferOffsetAlignment.
+ * The memory planner: liveness-based reuse of buffers, over any sequence of
+ * steps (IR ops, WGSL dispatches). A buffer takes a free slot when it is
+ * first written and gives the slot back after its last read, so a 12-layer
+ * model needs a handful of slots, not hundreds. Pinned buffers (graph
+ * outputs) are never given back. A step's writes are placed before its reads
+ * are released, so no step reads and writes the same slot (WebGPU forbids it).
+ *
+ * Sizes stay the caller's (symbolic in B and L for the WGSL target): the
+ * planner only needs each buffer's bytes at one reference shape to choose;
+ * a slot's size is the largest of its members at whatever shape runs.
  */
-import type { Graph } from "../ir/types.js";
-import { valueBytes } from "../analysis/memory.js";
-import { liveIntervals, overlaps, type LiveInterval } from "./liveness.js";
 
-export const ARENA_ALIGNMENT = 256;
-
-export interface BufferSlot extends LiveInterval {
-  /** Byte offset in the arena, a multiple of ARENA_ALIGNMENT. */
-  offset: number;
-  /** Bytes the value needs (unpadded). */
-  bytes: number;
+/** What one step does to buffers, by buffer id. */
+export interface BufferUse {
+  reads: readonly string[];
+  writes: readonly string[];
 }
 
-export interface MemoryPlan {
-  /** Value id -> its slot. */
-  slots: Map<string, BufferSlot>;
-  /** Size of the arena holding every intermediate. */
-  arenaBytes: number;
-  /** Sum of all intermediates: the arena size without reuse. */
-  intermediatesBytes: number;
+export interface SlotAssignment {
+  /** Buffer id -> slot index. */
+  slotOf: Map<string, number>;
+  /** Slot index -> the buffers placed in it, in placement order. */
+  members: string[][];
 }
 
-const align = (bytes: number) => Math.ceil(bytes / ARENA_ALIGNMENT) * ARENA_ALIGNMENT;
+/** The shape at which buffer sizes are compared when choosing a slot. */
+export const REFERENCE_SHAPE = { B: 1, L: 128 } as const;
 
-export function planMemory(graph: Graph, outputs: readonly string[], at: { batch: number; seqLen: number }): MemoryPlan {
-  const intervals = liveIntervals(graph, outputs).map((interval) => ({ ...interval, bytes: valueBytes(graph.values[interval.id], at) }));
-  // Largest first; ties in op order, so the plan is deterministic.
-  const order = [...intervals].sort((a, b) => b.bytes - a.bytes || a.def - b.def);
-  const placed: BufferSlot[] = [];
-  for (const value of order) {
-    const offset = bestFitOffset(placed.filter((other) => overlaps(other, value)), align(value.bytes));
-    placed.push({ ...value, offset });
-  }
-  const slots = new Map(placed.map((slot) => [slot.id, slot]));
-  return {
-    slots,
-    arenaBytes: placed.reduce((end, s) => Math.max(end, s.offset + align(s.bytes)), 0),
-    intermediatesBytes: intervals.reduce((sum, v) => sum + v.bytes, 0),
-  };
-}
+export function assignSlots(steps: readonly BufferUse[], bytesOf: (id: string) => number, pinned: ReadonlySet<string>): SlotAssignment {
+  const lastUse = new Map<string, number>();
+  steps.forEach((step, i) => [...step.reads, ...step.writes].forEach((id) => lastUse.set(id, i)));
+  const slotOf = new Map<string, number>();
+  const members: string[][] = [];
+  const slotBytes: number[] = [];
+  const free: number[] = [];
 
-/** The smallest gap between `busy` slots that holds `size` bytes, else the end. */
-function bestFitOffset(busy: BufferSlot[], size: number): number {
-  busy.sort((a, b) => a.offset - b.offset);
-  let best = -1;
-  let bestGap = Infinity;
-  let cursor = 0;
-  for (const slot of busy) {
-    const gap = slot.offset - cursor;
-    if (gap >= size && gap < bestGap) {
-      best = cursor;
-      bestGap = gap;
+  steps.forEach((step, i) => {
+    for (const id of step.writes) {
+      if (slotOf.has(id)) continue;
+      const need = bytesOf(id);
+      // Best fit among free slots big enough, else the biggest free one (it grows), else a new slot.
+      const fitting = free.filter((s) => slotBytes[s] >= need).sort((a, b) => slotBytes[a] - slotBytes[b]);
+      const pick = fitting[0] ?? [...free].sort((a, b) => slotBytes[b] - slotBytes[a])[0];
+      let slot: number;
+      if (pick === undefined) {
+        slot = members.push([]) - 1;
+        slotBytes.push(0);
+      } else {
+        slot = pick;
+        free.splice(free.indexOf(pick), 1);
+      }
+      members[slot].push(id);
+      slotBytes[slot] = Math.max(slotBytes[slot], need);
+      slotOf.set(id, slot);
     }
-    cursor = Math.max(cursor, slot.offset + align(slot.bytes));
-  }
-  return best >= 0 ? best : cursor;
+    for (const id of new Set([...step.reads, ...step.writes])) {
+      if (lastUse.get(id) === i && !pinned.has(id) && slotOf.has(id)) free.push(slotOf.get(id)!);
+    }
+  });
+  return { slotOf, members };
 }

@@ -7,10 +7,10 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { writeWgslBundle } from "../../compiler/backends/wgsl/index.js";
+import { writeWgslBundle } from "../../compiler/backends/wgsl/emit.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
 import { contractOutputs } from "../../compiler/ir/outputs.js";
-import { optimize } from "../../compiler/passes/index.js";
+import { compileFor } from "../../compiler/pipeline.js";
 import { importHfConfig } from "../../compiler/spec/hf-config.js";
 import { readSafetensors, specWithCheckpointHeads } from "../../runtime/weights/index.js";
 
@@ -21,7 +21,7 @@ export async function buildBrowserDemo(outDir: string, goldenCase: string): Prom
   const { spec } = importHfConfig(config, "golden");
   const graph = lowerToIR(specWithCheckpointHeads(spec, readSafetensors(join(goldenCase, "model.safetensors"))));
   const outputs = contractOutputs(graph);
-  writeWgslBundle(optimize(graph, { passes: "all", requestedOutputs: outputs }), join(outDir, "model"), { outputs });
+  await writeWgslBundle(compileFor("wgsl", graph, { outputs }).artifact, join(outDir, "model"));
   await build({ entryPoints: [join(here, "main.ts")], bundle: true, format: "esm", target: "es2022", outfile: join(outDir, "main.js"), logLevel: "warning" });
 }
 

@@ -8,8 +8,7 @@ import { forwardFlops } from "../../compiler/analysis/flops.js";
 import { countParams } from "../../compiler/analysis/params.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
 import { loadSpecFromText } from "../../compiler/load.js";
-import { optimize } from "../../compiler/passes/index.js";
-import { createTfjsExecutor } from "../../runtime/tfjs/index.js";
+import { prepare } from "../../index.js";
 import { randomWeights } from "../../runtime/weights/index.js";
 
 // A small ConvBERT, then the same model with more conv heads and a wider span.
@@ -36,9 +35,9 @@ const inputs = {
 
 for (const [convHeads, kernel] of [[0, 9], [2, 9], [2, 15], [4, 9]]) {
   const spec = loadSpecFromText(family(convHeads, kernel), `variant-c${convHeads}-k${kernel}.convspec`);
-  const graph = optimize(lowerToIR(spec), { passes: "all", requestedOutputs: ["last_hidden_state"] });
-  const executor = await createTfjsExecutor(graph, randomWeights(graph, 42));
-  const { last_hidden_state: out } = await executor.run(inputs, ["last_hidden_state"]);
+  const graph = lowerToIR(spec);
+  const executor = await prepare("tfjs", graph, randomWeights(graph, 42), { outputs: ["last_hidden_state"] });
+  const { last_hidden_state: out } = await executor.run(inputs);
   executor.dispose();
   const gflop = forwardFlops(graph, { batch, seqLen }).total / 1e9;
   const mean = out.data.reduce((s, v) => s + Math.abs(v), 0) / out.data.length;

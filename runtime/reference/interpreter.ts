@@ -4,7 +4,7 @@
  * tested against (it matches the Hugging Face golden vectors). Not for real
  * models at real sizes.
  */
-import { MASKED_SCORE, type Graph, type Op } from "../../compiler/ir/types.js";
+import { assertNever, MASKED_SCORE, type Graph, type LinearOperand, type OpKind, type OpOf, type SumTerm } from "../../compiler/ir/types.js";
 import type { HostTensor, ModelInputs, WeightMap } from "../executor.js";
 import { applyActivation } from "./math.js";
 
@@ -30,12 +30,12 @@ export function interpretGraph(graph: Graph, weights: WeightMap, inputs: ModelIn
     return t;
   };
   for (const op of graph.ops) {
-    const results = evaluate(op, op.inputs.map(read), weight, B, L);
+    const results = evaluate(op, op.inputs.map(read), { weight, B, L });
     op.outputs.forEach((id, i) => env.set(id, results[i]));
   }
   const result: Record<string, HostTensor> = {};
   for (const name of outputs) {
-    const id = graph.outputs[name];
+    const id = Object.hasOwn(graph.outputs, name) ? graph.outputs[name] : undefined;
     if (id === undefined) throw new Error(`reference interpreter: graph has no output '${name}'`);
     const t = read(id);
     result[name] = { shape: t.shape, data: Float32Array.from(t.data) };
@@ -46,73 +46,126 @@ export function interpretGraph(graph: Graph, weights: WeightMap, inputs: ModelIn
 const rowsOf = (t: Tensor) => t.data.length / t.shape[t.shape.length - 1];
 const withLast = (t: Tensor, width: number) => [...t.shape.slice(0, -1), width];
 
-function evaluate(op: Op, ins: Tensor[], weightTensor: (key: string) => HostTensor, B: number, L: number): Tensor[] {
-  const weight = (key: string) => weightTensor(key).data;
-  switch (op.kind) {
-    case "gather": {
-      const { data: table, shape } = weightTensor(op.table);
-      const E = shape[1];
-      const ids = ins[0].data;
-      const out = new Float64Array(ids.length * E);
-      ids.forEach((id, i) => out.set(table.subarray(id * E, id * E + E), i * E));
-      return [{ shape: [B, L, E], data: out }];
-    }
-    case "positions": {
-      const { data: table, shape } = weightTensor(op.table);
-      const E = shape[1];
-      return [{ shape: [L, E], data: Float64Array.from(table.subarray(0, L * E)) }];
-    }
-    case "add": {
-      const [big, small] = ins[0].data.length >= ins[1].data.length ? ins : [ins[1], ins[0]];
-      const m = small.data.length;
-      return [{ shape: big.shape, data: big.data.map((v, i) => v + small.data[i % m]) }];
-    }
-    case "mul":
-      return [{ shape: ins[0].shape, data: ins[0].data.map((v, i) => v * ins[1].data[i]) }];
-    case "layer_norm":
-      return [layerNorm(ins[0].data, ins[0].shape, weight(op.gamma), weight(op.beta), op.eps)];
-    case "add_layer_norm":
-      return [layerNorm(ins[0].data.map((v, i) => v + ins[1].data[i]), ins[0].shape, weight(op.gamma), weight(op.beta), op.eps)];
-    case "linear":
-      return op.segments.map((segment) => {
-        const y = linear(ins[0], op.inFeatures, segment.outFeatures, op.groups, weight(segment.weight), segment.bias ? weight(segment.bias) : null);
-        return { shape: y.shape, data: y.data.map((v) => applyActivation(op.activation, v)) };
+interface EvalContext {
+  weight(key: string): HostTensor;
+  B: number;
+  L: number;
+}
+
+type Evaluate<K extends OpKind> = (op: OpOf<K>, inputs: Tensor[], ctx: EvalContext) => Tensor[];
+
+/** One loop nest per op kind; a kind missing here is a compile error. */
+const EVALUATE: { [K in OpKind]: Evaluate<K> } = {
+  gather: (op, [ids], { weight, B, L }) => [gatherRows(weight(op.table), ids.data, [B, L])],
+  positions: (op, _, { weight, L }) => [positionRows(weight(op.table), L)],
+  add: (_, [a, b]) => [addBroadcast(a, b)],
+  mul: (_, [a, b]) => [elementwiseProduct(a, b)],
+  layer_norm: (op, [x], { weight }) => [layerNorm(x.data, x.shape, weight(op.gamma).data, weight(op.beta).data, op.eps)],
+  add_layer_norm: (op, ins, ctx) => {
+    const sum = op.terms.map((t) => termTensor(t, ins, ctx)).reduce(addBroadcast);
+    return [layerNorm(sum.data, sum.shape, ctx.weight(op.gamma).data, ctx.weight(op.beta).data, op.eps)];
+  },
+  linear: (op, ins, ctx) =>
+    op.segments.map((segment) => {
+      const x = operandTensor(segment.operand, ins, ctx);
+      const y = linear(x, op.inFeatures, segment.outFeatures, op.groups, ctx.weight(segment.weight).data, segment.bias ? ctx.weight(segment.bias).data : null);
+      return { shape: y.shape, data: y.data.map((v) => applyActivation(op.activation, v)) };
+    }),
+  activation: (op, [x]) => [{ shape: x.shape, data: x.data.map((v) => applyActivation(op.fn, v)) }],
+  slice: (op, [x]) => {
+    const W = x.shape[x.shape.length - 1];
+    const out = new Float64Array(rowsOf(x) * op.size);
+    for (let r = 0; r < rowsOf(x); r++) out.set(x.data.subarray(r * W + op.start, r * W + op.start + op.size), r * op.size);
+    return [{ shape: withLast(x, op.size), data: out }];
+  },
+  concat: (_, ins) => {
+    const widths = ins.map((t) => t.shape[t.shape.length - 1]);
+    const total = widths.reduce((s, w) => s + w, 0);
+    const rows = rowsOf(ins[0]);
+    const out = new Float64Array(rows * total);
+    for (let r = 0; r < rows; r++) {
+      let offset = 0;
+      ins.forEach((t, j) => {
+        out.set(t.data.subarray(r * widths[j], (r + 1) * widths[j]), r * total + offset);
+        offset += widths[j];
       });
-    case "activation":
-      return [{ shape: ins[0].shape, data: ins[0].data.map((v) => applyActivation(op.fn, v)) }];
-    case "slice": {
-      const x = ins[0];
-      const W = x.shape[x.shape.length - 1];
-      const out = new Float64Array(rowsOf(x) * op.size);
-      for (let r = 0; r < rowsOf(x); r++) out.set(x.data.subarray(r * W + op.start, r * W + op.start + op.size), r * op.size);
-      return [{ shape: withLast(x, op.size), data: out }];
     }
-    case "concat": {
-      const widths = ins.map((t) => t.shape[t.shape.length - 1]);
-      const total = widths.reduce((s, w) => s + w, 0);
-      const rows = rowsOf(ins[0]);
-      const out = new Float64Array(rows * total);
-      for (let r = 0; r < rows; r++) {
-        let offset = 0;
-        ins.forEach((t, j) => {
-          out.set(t.data.subarray(r * widths[j], (r + 1) * widths[j]), r * total + offset);
-          offset += widths[j];
-        });
-      }
-      return [{ shape: withLast(ins[0], total), data: out }];
-    }
-    case "take_first": {
-      const [b, l, h] = ins[0].shape;
-      const out = new Float64Array(b * h);
-      for (let i = 0; i < b; i++) out.set(ins[0].data.subarray(i * l * h, i * l * h + h), i * h);
-      return [{ shape: [b, h], data: out }];
-    }
+    return [{ shape: withLast(ins[0], total), data: out }];
+  },
+  take_first: (_, [x]) => {
+    const [b, l, h] = x.shape;
+    const out = new Float64Array(b * h);
+    for (let i = 0; i < b; i++) out.set(x.data.subarray(i * l * h, i * l * h + h), i * h);
+    return [{ shape: [b, h], data: out }];
+  },
+  depthwise_conv: (op, ins, { weight }) => [depthwiseConv(ins[0], weight(op.weight).data, op.kernelSize, op.maskInput ? ins[1].data : null)],
+  attention: (op, [q, k, v, mask]) => [attention(q, k, v, mask.data, op.heads, op.headSize, op.scale)],
+  dynamic_conv: (op, ins, { weight }) => {
+    const mask = op.maskSpan ? ins[ins.length - 1].data : null;
+    if (!op.logits) return [dynamicConv(ins[0], ins[1], op.heads, op.headSize, op.kernelSize, mask)];
+    // Fused: the kernel logits (a ⊙ gate) @ W + b first.
+    const { weight: w, bias, inFeatures } = op.logits;
+    const logits = linear(elementwiseProduct(ins[0], ins[1]), inFeatures, op.heads * op.kernelSize, 1, weight(w).data, bias ? weight(bias).data : null);
+    return [dynamicConv(logits, ins[2], op.heads, op.headSize, op.kernelSize, mask)];
+  },
+};
+
+function evaluate<K extends OpKind>(op: OpOf<K>, inputs: Tensor[], ctx: EvalContext): Tensor[] {
+  return (EVALUATE[op.kind as K] as Evaluate<K>)(op, inputs, ctx);
+}
+
+/** a + b, the smaller operand broadcast over the leading rows ([B,L,E] + [L,E]). */
+function addBroadcast(a: Tensor, b: Tensor): Tensor {
+  const [big, small] = a.data.length >= b.data.length ? [a, b] : [b, a];
+  const m = small.data.length;
+  return { shape: big.shape, data: big.data.map((v, i) => v + small.data[i % m]) };
+}
+
+function gatherRows(table: HostTensor, ids: Float64Array, leading: number[]): Tensor {
+  const E = table.shape[1];
+  const out = new Float64Array(ids.length * E);
+  ids.forEach((id, i) => out.set(table.data.subarray(id * E, id * E + E), i * E));
+  return { shape: [...leading, E], data: out };
+}
+
+/** Rows 0..L-1 of a position table. */
+function positionRows(table: HostTensor, L: number): Tensor {
+  const E = table.shape[1];
+  return { shape: [L, E], data: Float64Array.from(table.data.subarray(0, L * E)) };
+}
+
+const elementwiseProduct = (a: Tensor, b: Tensor): Tensor => ({ shape: a.shape, data: a.data.map((v, i) => v * b.data[i]) });
+
+/** A linear segment's left operand: the input, gated, or depthwise-convolved. */
+function operandTensor(operand: LinearOperand, ins: Tensor[], { weight }: EvalContext): Tensor {
+  switch (operand.kind) {
+    case "input":
+      return ins[0];
+    case "gated":
+      return elementwiseProduct(ins[0], ins[operand.gate]);
     case "depthwise_conv":
-      return [depthwiseConv(ins[0], weight(op.weight), op.kernelSize, op.maskInput ? ins[1].data : null)];
-    case "attention":
-      return [attention(ins[0], ins[1], ins[2], ins[3].data, op.heads, op.headSize, op.scale)];
-    case "dynamic_conv":
-      return [dynamicConv(ins[0], ins[1], op.heads, op.headSize, op.kernelSize, op.maskSpan ? ins[2].data : null)];
+      return depthwiseConv(ins[0], weight(operand.weight).data, operand.kernelSize, operand.mask === null ? null : ins[operand.mask].data);
+    default:
+      return assertNever(operand, "linear operand");
+  }
+}
+
+function termTensor(term: SumTerm, ins: Tensor[], { weight, B, L }: EvalContext): Tensor {
+  switch (term.kind) {
+    case "value":
+      return ins[term.input];
+    case "gather":
+      return gatherRows(weight(term.table), ins[term.ids].data, [B, L]);
+    case "positions":
+      return positionRows(weight(term.table), L);
+    case "linear": {
+      const x = ins[term.input];
+      const out = weight(term.weight).shape;
+      const outFeatures = term.groups === 1 ? out[0] : out[0] * out[2];
+      return linear(x, term.inFeatures, outFeatures, term.groups, weight(term.weight).data, term.bias ? weight(term.bias).data : null);
+    }
+    default:
+      return assertNever(term, "sum term");
   }
 }
 

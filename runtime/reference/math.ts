@@ -17,19 +17,16 @@ export function erf(x: number): number {
   return Math.sign(x) * (2 / Math.sqrt(Math.PI)) * Math.exp(-ax * ax) * sum;
 }
 
+const ACTIVATIONS: Record<Activation | "none", (x: number) => number> = {
+  none: (x) => x,
+  gelu: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)),
+  gelu_new: (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))),
+  relu: (x) => (x > 0 ? x : 0),
+  tanh: (x) => Math.tanh(x),
+  silu: (x) => x / (1 + Math.exp(-x)),
+};
+
+/** `fn(x)` in double precision; the same (fn, x) order as the tfjs and WGSL tables. */
 export function applyActivation(fn: Activation | "none", x: number): number {
-  switch (fn) {
-    case "none":
-      return x;
-    case "gelu":
-      return 0.5 * x * (1 + erf(x / Math.SQRT2));
-    case "gelu_new":
-      return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
-    case "relu":
-      return x > 0 ? x : 0;
-    case "tanh":
-      return Math.tanh(x);
-    case "silu":
-      return x / (1 + Math.exp(-x));
-  }
+  return ACTIVATIONS[fn](x);
 }

@@ -7,10 +7,32 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { TFJS_BACKENDS, type TfjsBackendName } from "../../compiler/backends/tfjs/plan.js";
 import { UserError } from "../../compiler/errors.js";
 
-export type TfjsBackendName = "cpu" | "wasm" | "tensorflow";
-export const TFJS_BACKENDS: readonly TfjsBackendName[] = ["tensorflow", "wasm", "cpu"];
+export { TFJS_BACKENDS, type TfjsBackendName };
+
+/**
+ * tfjs has ONE active backend per process, so two executors on different
+ * backends must not interleave: every use of tfjs (weight upload, a forward)
+ * runs through this queue, which switches to the executor's backend first.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs `work` when every earlier use of tfjs has finished. */
+export function exclusive<T>(work: () => Promise<T> | T): Promise<T> {
+  const run = queue.then(work);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/** Runs `work` exclusively, on backend `name`. */
+export function onBackend<T>(name: TfjsBackendName, work: () => Promise<T> | T): Promise<T> {
+  return exclusive(async () => {
+    if (tf.getBackend() !== name) await useBackend(name);
+    return work();
+  });
+}
 
 /** Makes `name` the active tfjs backend, loading it on first use. */
 export async function useBackend(name: TfjsBackendName): Promise<void> {
@@ -21,7 +43,7 @@ export async function useBackend(name: TfjsBackendName): Promise<void> {
 /** The first backend in preference order that loads; `requested` forces one. */
 export async function selectBackend(requested?: TfjsBackendName): Promise<TfjsBackendName> {
   if (requested !== undefined) {
-    if (!TFJS_BACKENDS.includes(requested)) {
+    if (!(TFJS_BACKENDS as readonly string[]).includes(requested)) {
       throw new UserError(`unknown tfjs backend '${String(requested)}' (expected ${TFJS_BACKENDS.join(", ")})`);
     }
     await useBackend(requested);

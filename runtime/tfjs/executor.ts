@@ -1,56 +1,43 @@
 /**
- * Runs TensorFlow.js plans. Weights are laid out once, when the executor is
- * created; each run uploads the inputs, executes the plan's steps in order
- * (each in its own tf.tidy), frees every intermediate after its last reader,
- * and downloads the requested outputs. Nothing outlives a run but the weights.
+ * Runs a TensorFlow.js plan (compiler/backends/tfjs). Weights are laid out
+ * once, when the executor is created; each run uploads the inputs, executes
+ * the plan's steps in order (each in its own tf.tidy), frees every
+ * intermediate after its last reader, and downloads the requested outputs.
+ * Nothing outlives a run but the weights. tfjs's backend is process-global:
+ * every use goes through `onBackend`, so executors on different backends
+ * never run on each other's.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { debugEnabled } from "../../compiler/debug.js";
-import type { Graph, Op } from "../../compiler/ir/types.js";
-import { buildTfjsPlan, type TfjsPlan } from "../../compiler/backends/tfjs/plan.js";
+import type { TfjsPlan } from "../../compiler/backends/tfjs/plan.js";
 import { printTfjsPlan } from "../../compiler/backends/tfjs/print.js";
-import { buildWeight } from "../../compiler/backends/tfjs/weight-layout.js";
-import { TFJS_OPS, type OpLowering, type StepContext } from "../../compiler/backends/tfjs/ops/index.js";
+import type { Op } from "../../compiler/ir/types.js";
 import type { Executor, HostTensor, ModelInputs, WeightMap } from "../executor.js";
-import { checkModelInputs, limitsOf } from "../inputs.js";
-import { selectBackend, useBackend, type TfjsBackendName } from "./backend.js";
-
-export interface TfjsExecutorOptions {
-  backend?: TfjsBackendName;
-}
+import { checkModelInputs, checkRequestedOutputs, limitsOf } from "../inputs.js";
+import { exclusive, onBackend, selectBackend, type TfjsBackendName } from "./backend.js";
+import { TFJS_OPS, type OpLowering, type StepContext } from "./ops/index.js";
+import { buildWeight } from "./weights.js";
 
 export interface TfjsExecutor extends Executor {
   readonly backend: TfjsBackendName;
-  /** The plan a request for `outputs` runs (built on first use, then cached). */
-  planFor(outputs: readonly string[]): TfjsPlan;
+  readonly plan: TfjsPlan;
 }
 
-export async function createTfjsExecutor(graph: Graph, weights: WeightMap, opts: TfjsExecutorOptions = {}): Promise<TfjsExecutor> {
-  const backend = await selectBackend(opts.backend);
-  const prepared = new Map<string, tf.Tensor>();
-  for (const layout of buildTfjsPlan(graph, []).weights) prepared.set(layout.name, buildWeight(layout, weights));
-  const plans = new Map<string, TfjsPlan>();
+export async function createTfjsExecutor(plan: TfjsPlan, weights: WeightMap): Promise<TfjsExecutor> {
+  const backend = await exclusive(() => selectBackend(plan.backend));
+  if (debugEnabled("plan")) process.stderr.write(`=== tfjs plan (${backend}) ===\n${printTfjsPlan(plan)}\n`);
+  const prepared = await onBackend(backend, () => new Map(plan.weights.map((layout) => [layout.name, buildWeight(layout, weights)])));
   let disposed = false;
-
-  const planFor = (outputs: readonly string[]): TfjsPlan => {
-    const key = outputs.join("\n");
-    let plan = plans.get(key);
-    if (!plan) {
-      plans.set(key, (plan = buildTfjsPlan(graph, outputs)));
-      if (debugEnabled("plan")) process.stderr.write(`=== tfjs plan (${backend}) ===\n${printTfjsPlan(plan)}\n`);
-    }
-    return plan;
-  };
 
   return {
     backend,
-    planFor,
-    async run(inputs, outputs) {
+    plan,
+    outputs: Object.keys(plan.outputs),
+    async run(inputs, outputs = Object.keys(plan.outputs)) {
       if (disposed) throw new Error("tfjs executor used after dispose()");
-      checkModelInputs(inputs, limitsOf(graph));
-      // Another executor may have switched the global tfjs backend since.
-      if (tf.getBackend() !== backend) await useBackend(backend);
-      return runPlan(planFor(outputs), prepared, inputs);
+      checkRequestedOutputs(outputs, plan.outputs, plan.graph.name);
+      checkModelInputs(inputs, limitsOf(plan.graph));
+      return onBackend(backend, () => runPlan(plan, prepared, inputs, outputs));
     },
     dispose() {
       if (disposed) return;
@@ -61,7 +48,7 @@ export async function createTfjsExecutor(graph: Graph, weights: WeightMap, opts:
   };
 }
 
-async function runPlan(plan: TfjsPlan, weights: ReadonlyMap<string, tf.Tensor>, inputs: ModelInputs): Promise<Record<string, HostTensor>> {
+async function runPlan(plan: TfjsPlan, weights: ReadonlyMap<string, tf.Tensor>, inputs: ModelInputs, outputs: readonly string[]): Promise<Record<string, HostTensor>> {
   const ctx: StepContext = { weights, batch: inputs.batch, seqLen: inputs.seqLen };
   const live = new Map<string, tf.Tensor>();
   try {
@@ -80,9 +67,9 @@ async function runPlan(plan: TfjsPlan, weights: ReadonlyMap<string, tf.Tensor>, 
         live.delete(id);
       }
     }
-    const result: Record<string, HostTensor> = {};
-    for (const [name, id] of Object.entries(plan.outputs)) {
-      const tensor = live.get(id)!;
+    const result: Record<string, HostTensor> = Object.create(null);
+    for (const name of outputs) {
+      const tensor = live.get(plan.outputs[name])!;
       result[name] = { shape: [...tensor.shape], data: (await tensor.data()) as Float32Array };
     }
     return result;
@@ -92,14 +79,14 @@ async function runPlan(plan: TfjsPlan, weights: ReadonlyMap<string, tf.Tensor>, 
 }
 
 function uploadInput(id: string, inputs: ModelInputs): tf.Tensor {
-  const shape = [inputs.batch, inputs.seqLen];
+  const shape: [number, number] = [inputs.batch, inputs.seqLen];
   switch (id) {
     case "input_ids":
-      return tf.tensor2d(inputs.inputIds, shape as [number, number], "int32");
+      return tf.tensor2d(inputs.inputIds, shape, "int32");
     case "token_type_ids":
-      return tf.tensor2d(inputs.tokenTypeIds, shape as [number, number], "int32");
+      return tf.tensor2d(inputs.tokenTypeIds, shape, "int32");
     case "attention_mask":
-      return tf.tensor2d(inputs.attentionMask, shape as [number, number], "float32");
+      return tf.tensor2d(inputs.attentionMask, shape, "float32");
     default:
       throw new Error(`tfjs plan: unknown graph input '${id}'`);
   }

@@ -1,2 +1,2 @@
-export { createTfjsExecutor, type TfjsExecutor, type TfjsExecutorOptions } from "./executor.js";
-export { selectBackend, useBackend, TFJS_BACKENDS, type TfjsBackendName } from "./backend.js";
+export { createTfjsExecutor, type TfjsExecutor } from "./executor.js";
+export { selectBackend, useBackend, onBackend, exclusive, TFJS_BACKENDS, type TfjsBackendName } from "./backend.js";

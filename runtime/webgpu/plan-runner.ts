@@ -90,19 +90,26 @@ function weightBuffer(ctx: GpuContext, spec: WeightBuffer): GPUBuffer {
     }
     for (let j = 0; j < t.rows; j++) for (let i = 0; i < t.cols; i++) host[piece.dstOffset + i * t.dstRowStride + j] = tensor.data[j * t.cols + i];
   }
-  const buffer = createBuffer(ctx, spec.name, spec.elements * 4, GPUBufferUsage.STORAGE, true);
+  // COPY_SRC: an output may be a view of a weight (the position rows of an unfused graph).
+  const buffer = createBuffer(ctx, spec.name, spec.elements * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, true);
   new Float32Array(buffer.getMappedRange()).set(host);
   buffer.unmap();
   ctx.weightBuffers.set(spec.name, buffer);
   return buffer;
 }
 
-/** Compiles (or reuses) every kernel of `plan`, checking it against the device's limits. */
+/** Compiles (or reuses) every kernel of `plan`, checking it against the device's features and limits. */
 async function pipelinesFor(ctx: GpuContext, plan: WgslProgramPlan): Promise<void> {
   const limits = ctx.device.limits;
+  const missing = (plan.features ?? []).filter((f) => !ctx.device.features.has(f));
+  if (missing.length > 0) throw new PlanError("limit", `the plan was compiled for adapter feature(s) ${missing.join(", ")}, which this device lacks; compile it for this adapter`);
+  const subgroupMin = (ctx.device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo?.subgroupMinSize;
   for (const k of plan.kernels) {
     if (ctx.pipelines.has(k.name)) continue;
     const [x, y, z] = k.workgroupSize;
+    if (k.minSubgroupSize && subgroupMin !== undefined && subgroupMin < k.minSubgroupSize) {
+      throw new PlanError("limit", `kernel '${k.name}' needs subgroups of at least ${k.minSubgroupSize} invocations; this adapter's can be ${subgroupMin}`);
+    }
     const checks: [string, number, number][] = [
       ["storage buffers per shader stage", k.storageBindings, limits.maxStorageBuffersPerShaderStage],
       ["workgroup storage bytes", k.workgroupStorageBytes, limits.maxComputeWorkgroupStorageSize],

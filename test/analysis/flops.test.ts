@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { flopsFormula, forwardFlops, PARTS } from "../../compiler/analysis/flops.js";
-import { coefficient, evaluate, formatPolynomial } from "../../compiler/analysis/polynomial.js";
+import { coefficient, evaluate, formatPolynomial } from "../../compiler/ir/polynomial.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
 import { optimize } from "../../compiler/passes/index.js";
 import { SPEC_FORMAT, type ModelSpec } from "../../compiler/spec/model-spec.js";

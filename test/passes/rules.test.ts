@@ -7,6 +7,7 @@ import { deadCodeElimination } from "../../compiler/passes/dead-code.js";
 import { foldActivations } from "../../compiler/passes/fold-activation.js";
 import { fuseAddLayerNorm } from "../../compiler/passes/fuse-add-layer-norm.js";
 import { fuseProjections } from "../../compiler/passes/fuse-projections.js";
+import { fuseGate } from "../../compiler/passes/fuse-gate.js";
 import { ALL_PASSES, optimize, selectPasses, verifyGraph } from "../../compiler/passes/index.js";
 import { UserError } from "../../compiler/errors.js";
 import { heterogeneousSpec, specFromHfConfig } from "../analysis/fixtures.js";
@@ -25,7 +26,7 @@ function projectionsGraph(outputs: Record<string, string>): Graph {
   b.param("table", [10, 8], "normal");
   const x = b.op<GatherOp>({ kind: "gather", inputs: ["input_ids"], table: "table" }, "x", ["B", "L", 8]);
   const lin = (name: string, out: number) =>
-    b.op<LinearOp>({ kind: "linear", inputs: [x], inFeatures: 8, groups: 1, segments: [{ weight: b.param(`${name}.weight`, [out, 8], "normal"), bias: null, outFeatures: out }], activation: "none" }, name, ["B", "L", out]);
+    b.op<LinearOp>({ kind: "linear", inputs: [x], inFeatures: 8, groups: 1, segments: [{ weight: b.param(`${name}.weight`, [out, 8], "normal"), bias: null, outFeatures: out, operand: { kind: "input" } }], activation: "none" }, name, ["B", "L", out]);
   lin("a", 4);
   lin("b", 4);
   const c = lin("c", 6);
@@ -135,14 +136,54 @@ describe("activation folding", () => {
 });
 
 describe("residual + LayerNorm fusion", () => {
-  it("fuses both residual norms of every layer and the embedding sum, not the broadcast add", () => {
+  it("fuses both residual norms of every layer and the whole embedding sum, lookups included", () => {
     const plain = lowerToIR(heterogeneousSpec());
     const g = fuseAddLayerNorm.run(plain, { requestedOutputs: [] });
     verifyGraph(g);
     const layers = plain.spec.layers.length;
     expect(count(g, "add_layer_norm")).toBe(2 * layers + 1);
     expect(count(g, "layer_norm")).toBe(1); // the MLM head's norm follows an activation, not an add
-    expect(count(g, "add")).toBe(1); // words + positions ([B,L,E] + [L,E]) feeds another add
+    // words + positions + token types: the two adds and the three lookups are terms of one op.
+    for (const kind of ["add", "gather", "positions"] as const) expect(count(g, kind)).toBe(0);
+    const embeddings = g.ops.find((op) => op.id === "emb.norm");
+    expect(embeddings?.kind === "add_layer_norm" && embeddings.terms).toEqual([
+      { kind: "gather", table: "embeddings.word_embeddings.weight", ids: 0 },
+      { kind: "positions", table: "embeddings.position_embeddings.weight" },
+      { kind: "gather", table: "embeddings.token_type_embeddings.weight", ids: 1 },
+    ]);
+    expect(embeddings?.inputs).toEqual(["input_ids", "token_type_ids"]);
+  });
+
+  it("keeps a lookup or add that something else also reads as a value term", () => {
+    const plain = lowerToIR(heterogeneousSpec());
+    const g = fuseAddLayerNorm.run(plain, { requestedOutputs: [] });
+    const wanted = { ...plain, outputs: { ...plain.outputs, words: "emb.words" } };
+    const kept = fuseAddLayerNorm.run(wanted, { requestedOutputs: [] });
+    verifyGraph(kept);
+    expect(count(kept, "gather")).toBe(count(g, "gather") + 1);
+    const embeddings = kept.ops.find((op) => op.id === "emb.norm");
+    expect(embeddings?.kind === "add_layer_norm" && embeddings.terms[0]).toEqual({ kind: "value", input: 0 });
+    expect(embeddings?.inputs[0]).toBe("emb.words");
+  });
+});
+
+describe("gating fusion", () => {
+  it("folds every span-conv gating product into the kernel linear", () => {
+    const plain = lowerToIR(heterogeneousSpec());
+    const g = fuseGate.run(plain, { requestedOutputs: [] });
+    verifyGraph(g);
+    expect(count(plain, "mul")).toBeGreaterThan(0);
+    expect(count(g, "mul")).toBe(0);
+    const gated = linears(g).filter((op) => op.segments[0].operand.kind === "gated");
+    expect(gated).toHaveLength(count(plain, "mul"));
+    for (const op of gated) expect(op.inputs).toHaveLength(2);
+  });
+
+  it("leaves a product that is a graph output alone", () => {
+    const plain = lowerToIR(heterogeneousSpec());
+    const product = plain.ops.find((op) => op.kind === "mul")!.outputs[0];
+    const g = fuseGate.run({ ...plain, outputs: { ...plain.outputs, product } }, { requestedOutputs: [] });
+    expect(g.ops.filter((op) => op.kind === "mul").map((op) => op.outputs[0])).toEqual([product]);
   });
 });
 

@@ -3,8 +3,7 @@
  * passes: each output within 1e-4 (max abs) of Hugging Face's.
  */
 import { describe, expect, it } from "vitest";
-import { optimize } from "../../compiler/passes/index.js";
-import { createTfjsExecutor } from "../../runtime/tfjs/index.js";
+import { prepare } from "../../index.js";
 import { checkedOutputs, goldenCaseNames, loadGoldenCase, maxAbsDiff } from "../helpers/golden.js";
 import { goldenModel } from "./golden-model.js";
 
@@ -23,8 +22,7 @@ describe.each(cases)("tfjs on golden case %s", (name) => {
     ["wasm", "none"],
     ["wasm", "all"],
   ] as const)("%s backend, --opt %s", async (backend, passes) => {
-    const plan = optimize(graph, { passes, requestedOutputs: outputs });
-    const executor = await createTfjsExecutor(plan, weights, { backend });
+    const executor = await prepare("tfjs", graph, weights, { outputs, passes, options: { backend } });
     try {
       const actual = await executor.run(golden.inputs, outputs);
       for (const output of outputs) {

@@ -7,11 +7,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 import { lowerToIR } from "../../compiler/ir/lower.js";
-import { optimize } from "../../compiler/passes/index.js";
 import { SPEC_FORMAT, type BlockSpec, type ModelSpec } from "../../compiler/spec/model-spec.js";
 import type { ModelInputs } from "../../runtime/executor.js";
 import { interpretGraph } from "../../runtime/reference/interpreter.js";
-import { createTfjsExecutor } from "../../runtime/tfjs/index.js";
+import { prepare } from "../../index.js";
 import { randomWeights } from "../../runtime/weights/index.js";
 import { maxAbsDiff } from "../helpers/golden.js";
 
@@ -54,7 +53,7 @@ describe.each([
   const expected = interpretGraph(graph, weights, inputs, outputs);
 
   it.each(["none", "all"] as const)("--opt %s on cpu matches to 1e-4", async (passes) => {
-    const executor = await createTfjsExecutor(optimize(graph, { passes, requestedOutputs: outputs }), weights, { backend: "cpu" });
+    const executor = await prepare("tfjs", graph, weights, { outputs, passes, options: { backend: "cpu" } });
     try {
       const actual = await executor.run(inputs, outputs);
       for (const name of outputs) expect(maxAbsDiff(actual[name], expected[name]), name).toBeLessThanOrEqual(1e-4);
@@ -71,8 +70,8 @@ describe.each([
 describe("tfjs executor memory", () => {
   it("1,000 consecutive runs leave tf.memory().numTensors unchanged", async () => {
     const graph = lowerToIR(tinySpec());
-    const executor = await createTfjsExecutor(graph, randomWeights(graph, 1), { backend: "cpu" });
     const outputs = Object.keys(graph.outputs);
+    const executor = await prepare("tfjs", graph, randomWeights(graph, 1), { outputs, passes: "none", options: { backend: "cpu" } });
     await executor.run(inputs, outputs);
     const before = tf.memory().numTensors;
     for (let i = 0; i < 1000; i++) await executor.run(inputs, i % 2 ? outputs : ["last_hidden_state"]);
@@ -84,7 +83,7 @@ describe("tfjs executor memory", () => {
   it("dispose releases every weight", async () => {
     const start = tf.memory().numTensors;
     const graph = lowerToIR(tinySpec());
-    const executor = await createTfjsExecutor(graph, randomWeights(graph, 1), { backend: "wasm" });
+    const executor = await prepare("tfjs", graph, randomWeights(graph, 1), { outputs: ["mlm_logits"], options: { backend: "wasm" } });
     await executor.run(inputs, ["mlm_logits"]);
     executor.dispose();
     expect(tf.memory().numTensors).toBe(start);

@@ -5,8 +5,9 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TFJS_OPS, type StepContext } from "../../compiler/backends/tfjs/ops/index.js";
-import { buildWeight, weightLayouts } from "../../compiler/backends/tfjs/weight-layout.js";
+import { weightLayouts } from "../../compiler/backends/tfjs/weight-layout.js";
+import { TFJS_OPS, type StepContext } from "../../runtime/tfjs/ops/index.js";
+import { buildWeight } from "../../runtime/tfjs/weights.js";
 import type { AddLayerNormOp, AttentionOp, DepthwiseConvOp, DynamicConvOp, Graph, LinearOp, Op } from "../../compiler/ir/types.js";
 import type { WeightMap } from "../../runtime/executor.js";
 import { useBackend } from "../../runtime/tfjs/index.js";
@@ -38,7 +39,7 @@ describe("tfjs op lowerings", () => {
   it("dynamic_conv with L < K: zero padding outside the sequence, softmax over the taps", () => {
     // L = 2, K = 3, one head of size 1. Position 0: logits [0, 0, ln 2] -> taps [1/4, 1/4, 1/2]
     // over u[-1], u[0], u[1] = 0, 3, 6 -> 0.75 + 3 = 3.75. Position 1: uniform over u[0], u[1], u[2] = 3, 6, 0 -> 3.
-    const op: DynamicConvOp = { ...common, id: "y", kind: "dynamic_conv", inputs: ["g", "u"], heads: 1, headSize: 1, kernelSize: 3, maskSpan: false };
+    const op: DynamicConvOp = { ...common, id: "y", kind: "dynamic_conv", inputs: ["g", "u"], heads: 1, headSize: 1, kernelSize: 3, maskSpan: false, logits: null };
     const g = tf.tensor3d([[[0, 0, Math.LN2], [0, 0, 0]]]);
     const u = tf.tensor3d([[[3], [6]]]);
     close(runOp(op, [g, u])[0], [3.75, 3]);
@@ -46,7 +47,7 @@ describe("tfjs op lowerings", () => {
 
   it("dynamic_conv keeps heads apart and, with maskSpan, reads padded positions as zero", () => {
     // 2 heads of size 1, K = 3, L = 2, uniform taps. Head 0 values [3, 6], head 1 values [30, 60].
-    const op: DynamicConvOp = { ...common, id: "y", kind: "dynamic_conv", inputs: ["g", "u", "m"], heads: 2, headSize: 1, kernelSize: 3, maskSpan: true };
+    const op: DynamicConvOp = { ...common, id: "y", kind: "dynamic_conv", inputs: ["g", "u", "m"], heads: 2, headSize: 1, kernelSize: 3, maskSpan: true, logits: null };
     const g = tf.zeros([1, 2, 6]);
     const u = tf.tensor3d([[[3, 30], [6, 60]]]);
     close(runOp(op, [g, u, tf.tensor2d([[1, 1]])])[0], [3, 30, 3, 30]);
@@ -66,7 +67,7 @@ describe("tfjs op lowerings", () => {
     // x = [1, 2, 3, 4], G = 2: group 0 [1, 2]·[1, 1] = 3, group 1 [3, 4]·[1, -1] = -1; bias [10, 20].
     const op: LinearOp = {
       ...common, id: "y", kind: "linear", inputs: ["x"], inFeatures: 4, groups: 2, activation: "none",
-      segments: [{ weight: "w", bias: "b", outFeatures: 2 }],
+      segments: [{ weight: "w", bias: "b", outFeatures: 2 , operand: { kind: "input" } }],
     };
     const x = tf.tensor3d([[[1, 2, 3, 4]]]);
     close(runOp(op, [x], { w: { shape: [2, 2, 1], data: [1, 1, 1, -1] }, b: { shape: [2], data: [10, 20] } })[0], [13, 19]);
@@ -77,7 +78,7 @@ describe("tfjs op lowerings", () => {
     // x = [2, 3] -> a = relu([2, -7]) = [2, 0]; b = relu(5) = 5.
     const op: LinearOp = {
       ...common, id: "y", outputs: ["ya", "yb"], kind: "linear", inputs: ["x"], inFeatures: 2, groups: 1, activation: "relu",
-      segments: [{ weight: "wa", bias: "ba", outFeatures: 2 }, { weight: "wb", bias: null, outFeatures: 1 }],
+      segments: [{ weight: "wa", bias: "ba", outFeatures: 2 , operand: { kind: "input" } }, { weight: "wb", bias: null, outFeatures: 1 , operand: { kind: "input" } }],
     };
     const weights = { wa: { shape: [2, 2], data: [1, 0, 0, 1] }, ba: { shape: [2], data: [0, -10] }, wb: { shape: [1, 2], data: [1, 1] } };
     const [a, b] = runOp(op, [tf.tensor3d([[[2, 3]]])], weights);
@@ -89,14 +90,14 @@ describe("tfjs op lowerings", () => {
     // y = x·1 + 0: gelu(1) = 0.5·(1 + erf(1/√2)) = 0.8413447; gelu(-1) = -0.1586553.
     const op: LinearOp = {
       ...common, id: "y", kind: "linear", inputs: ["x"], inFeatures: 1, groups: 1, activation: "gelu",
-      segments: [{ weight: "w", bias: "b", outFeatures: 1 }],
+      segments: [{ weight: "w", bias: "b", outFeatures: 1 , operand: { kind: "input" } }],
     };
     close(runOp(op, [tf.tensor3d([[[1], [-1]]])], { w: { shape: [1, 1, 1], data: [1] }, b: { shape: [1, 1], data: [0] } })[0], [0.8413447, -0.1586553]);
   });
 
   it("add_layer_norm: LN(x + residual) with gamma and beta", () => {
     // x + r = [1, 3]: mean 2, variance 1 -> [-1, 1]; gamma [2, 3], beta [0, 1] -> [-2, 4].
-    const op: AddLayerNormOp = { ...common, id: "y", kind: "add_layer_norm", inputs: ["x", "r"], gamma: "g", beta: "b", eps: 1e-12 };
+    const op: AddLayerNormOp = { ...common, id: "y", kind: "add_layer_norm", inputs: ["x", "r"], terms: [{ kind: "value", input: 0 }, { kind: "value", input: 1 }], gamma: "g", beta: "b", eps: 1e-12 };
     const weights = { g: { shape: [2], data: [2, 3] }, b: { shape: [2], data: [0, 1] } };
     close(runOp(op, [tf.tensor3d([[[0, 1]]]), tf.tensor3d([[[1, 2]]])], weights)[0], [-2, 4]);
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { compileWgsl } from "../../compiler/backends/wgsl/index.js";
 import { UserError } from "../../compiler/errors.js";
-import { createGpuContext, createPlanRunner, createWebGpuExecutor } from "../../runtime/webgpu/index.js";
+import { prepare } from "../../index.js";
+import { createGpuContext, createPlanRunner } from "../../runtime/webgpu/index.js";
 import { noAdapter, sharedDevice } from "./gpu.js";
 import { denseWeights, graphOf, randomInputs } from "./models.js";
 
@@ -11,15 +12,14 @@ describe.skipIf(noAdapter)("WebGPU runtime errors (skipped: no WebGPU adapter; i
   it("names a missing weight", async () => {
     const weights = denseWeights(graph, 2);
     weights.delete("encoder.layer.0.attention.self.key.weight");
-    const executor = await createWebGpuExecutor(graph, weights, { device: await sharedDevice() });
-    const run = executor.run(randomInputs(graph, 1, 4, 1), ["last_hidden_state"]);
-    await expect(run).rejects.toThrow(UserError);
-    await expect(run).rejects.toThrow(/missing weight 'encoder\.layer\.0\.attention\.self\.key\.weight'/);
-    executor.dispose();
+    // Weights are uploaded when the executor is created: that is where a missing one is named.
+    const creating = prepare("wgsl", graph, weights, { outputs: ["last_hidden_state"], device: await sharedDevice() });
+    await expect(creating).rejects.toThrow(UserError);
+    await expect(creating).rejects.toThrow(/missing weight 'encoder\.layer\.0\.attention\.self\.key\.weight'/);
   });
 
   it("refuses an out-of-vocabulary id with its position", async () => {
-    const executor = await createWebGpuExecutor(graph, denseWeights(graph, 2), { device: await sharedDevice() });
+    const executor = await prepare("wgsl", graph, denseWeights(graph, 2), { outputs: ["last_hidden_state"], device: await sharedDevice() });
     const inputs = randomInputs(graph, 2, 3, 1);
     inputs.inputIds[4] = 999;
     await expect(executor.run(inputs, ["last_hidden_state"])).rejects.toThrow(/input_ids\[1\]\[1\] = 999 is outside the vocabulary \(0\.\.36\)/);

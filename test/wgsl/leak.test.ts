@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { compileWgsl } from "../../compiler/backends/wgsl/index.js";
+import { optimize } from "../../compiler/passes/index.js";
 import { createWebGpuExecutor } from "../../runtime/webgpu/index.js";
 import { noAdapter, sharedDevice } from "./gpu.js";
 import { denseWeights, graphOf, randomInputs } from "./models.js";
@@ -6,7 +8,9 @@ import { denseWeights, graphOf, randomInputs } from "./models.js";
 describe.skipIf(noAdapter)("WebGPU buffer lifetime (skipped: no WebGPU adapter; install Mesa)", () => {
   it("100 runs leave the allocation count unchanged and dispose releases everything", async () => {
     const graph = graphOf("square");
-    const executor = await createWebGpuExecutor(graph, denseWeights(graph, 1), { device: await sharedDevice() });
+    const outputs = ["last_hidden_state"];
+    const plan = compileWgsl(optimize(graph, { passes: "all", requestedOutputs: outputs }), { outputs });
+    const executor = await createWebGpuExecutor(plan, denseWeights(graph, 1), { device: await sharedDevice() });
     const inputs = randomInputs(graph, 2, 6, 3);
     const first = await executor.run(inputs, ["last_hidden_state"]);
     const live = executor.bufferStats.created - executor.bufferStats.destroyed;

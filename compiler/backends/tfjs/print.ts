@@ -4,12 +4,12 @@
  * Printed by `convspec compile --target tfjs`, and by the tfjs executor for
  * each plan it builds when CONVSPEC_DEBUG has `plan`.
  */
-import type { Op } from "../../ir/types.js";
+import { assertNever, type OpKind, type OpOf } from "../../ir/types.js";
 import type { TfjsPlan } from "./plan.js";
 import type { WeightLayout } from "./weight-layout.js";
 
 export function printTfjsPlan(plan: TfjsPlan): string {
-  const lines = [`tfjs plan "${plan.graph.name}": ${plan.steps.length} steps, ${plan.weights.length} laid-out weights`];
+  const lines = [`tfjs plan "${plan.graph.name}" (backend: ${plan.backend ?? "auto"}): ${plan.steps.length} steps, ${plan.weights.length} laid-out weights`];
   lines.push("weights (laid out once at load):");
   for (const layout of plan.weights) lines.push(`  ${describeLayout(layout)}`);
   lines.push(`inputs: ${plan.inputs.join(", ")}`);
@@ -37,30 +37,34 @@ function describeLayout(layout: WeightLayout): string {
       return `${layout.name}: ${layout.sources.map((s) => s ?? "zeros").join(" | ")}: concat`;
     case "depthwise_filter":
       return `${layout.name}: ${layout.source}: [H,1,K] -> [1,${layout.kernelSize},H,1]`;
+    default:
+      return assertNever(layout, "weight layout");
   }
 }
 
-/** The tfjs kernels an op lowers to (see ops/). */
-function describeKernels(op: Op): string {
-  switch (op.kind) {
-    case "linear": {
-      const mm = op.groups === 1 ? "fused.matMul+bias" : `batchMatMul[G=${op.groups}]+bias`;
-      const act = op.activation === "none" ? "" : `+${op.activation}`;
-      const split = op.segments.length > 1 ? `->split${op.segments.length}` : "";
-      return `linear:${mm}${act}${split}`;
-    }
-    case "attention":
-      return `attention:matMul+mask+softmax+matMul[heads=${op.heads}]`;
-    case "dynamic_conv":
-      return `dynamic_conv:pad+gather(unfold K=${op.kernelSize})+softmax+mul+sum`;
-    case "depthwise_conv":
-      return `depthwise_conv:depthwiseConv2d(K=${op.kernelSize})`;
-    case "layer_norm":
-    case "add_layer_norm":
-      return `${op.kind}:mean+sub+square+mean+rsqrt+mul+add`;
-    case "activation":
-      return `activation:${op.fn}`;
-    default:
-      return op.kind;
-  }
+/** The tfjs kernels each op kind runs (runtime/tfjs/ops/), for the plan printout. */
+const KERNELS: { [K in OpKind]: (op: OpOf<K>) => string } = {
+  gather: () => "gather",
+  positions: () => "slice",
+  add: () => "add",
+  mul: () => "mul",
+  layer_norm: () => "layer_norm:mean+sub+square+mean+rsqrt+mul+add",
+  add_layer_norm: (op) => `add_layer_norm:${op.terms.map((t) => (t.kind === "value" ? "x" : t.kind === "gather" ? "gather" : "slice")).join("+")}+mean+sub+square+mean+rsqrt+mul+add`,
+  linear: (op) => {
+    const mm = op.groups === 1 ? "fused.matMul+bias" : `batchMatMul[G=${op.groups}]+bias`;
+    const act = op.activation === "none" ? "" : `+${op.activation}`;
+    const split = op.segments.length > 1 ? `->split${op.segments.length}` : "";
+    return `linear:${op.segments[0].operand.kind === "gated" ? "mul+" : ""}${mm}${act}${split}`;
+  },
+  activation: (op) => `activation:${op.fn}`,
+  slice: () => "slice",
+  concat: () => "concat",
+  depthwise_conv: (op) => `depthwise_conv:depthwiseConv2d(K=${op.kernelSize})`,
+  attention: (op) => `attention:matMul+mask+softmax+matMul[heads=${op.heads}]`,
+  dynamic_conv: (op) => `dynamic_conv:pad+softmax+${op.kernelSize}x(slice+mul+add)`,
+  take_first: () => "take_first",
+};
+
+function describeKernels<K extends OpKind>(op: OpOf<K>): string {
+  return (KERNELS[op.kind as K] as (op: OpOf<K>) => string)(op);
 }

@@ -9,10 +9,10 @@
  *   for one batched matmul over the groups.
  * - depthwise conv `[H, 1, K]` -> a `depthwiseConv2d` filter `[1, K, H, 1]`.
  * - embedding tables and LayerNorm parameters are used as they are.
+ * This file only describes layouts (plain data); runtime/tfjs/weights.ts
+ * builds them as tensors.
  */
-import * as tf from "@tensorflow/tfjs-core";
-import type { DepthwiseConvOp, Graph, LinearOp } from "../../ir/types.js";
-import type { HostTensor, WeightMap } from "../../../runtime/executor.js";
+import { assertNever, type DepthwiseConvOp, type Graph, type LinearOp, type Op } from "../../ir/types.js";
 
 export type WeightLayout =
   | { kind: "as_is"; name: string; source: string }
@@ -29,93 +29,40 @@ export const depthwiseFilterName = (op: DepthwiseConvOp): string => `${op.id}:fi
 /** Every layout the graph's ops read, each once. */
 export function weightLayouts(graph: Graph): WeightLayout[] {
   const layouts = new Map<string, WeightLayout>();
-  const asIs = (source: string) => layouts.set(source, { kind: "as_is", name: source, source });
-  for (const op of graph.ops) {
-    switch (op.kind) {
-      case "gather":
-      case "positions":
-        asIs(op.table);
-        break;
-      case "layer_norm":
-      case "add_layer_norm":
-        asIs(op.gamma);
-        asIs(op.beta);
-        break;
-      case "linear": {
-        const outFeatures = op.segments.map((s) => s.outFeatures);
-        const kernel = linearKernelName(op);
-        layouts.set(kernel, { kind: "linear_kernel", name: kernel, sources: op.segments.map((s) => s.weight), groups: op.groups, inFeatures: op.inFeatures, outFeatures });
-        const bias = linearBiasName(op);
-        if (bias) layouts.set(bias, { kind: "linear_bias", name: bias, sources: op.segments.map((s) => s.bias), groups: op.groups, outFeatures });
-        break;
-      }
-      case "depthwise_conv": {
-        const name = depthwiseFilterName(op);
-        layouts.set(name, { kind: "depthwise_filter", name, source: op.weight, kernelSize: op.kernelSize });
-        break;
-      }
-      default:
-        break; // no parameters
-    }
-  }
+  for (const op of graph.ops) for (const layout of opLayouts(op)) layouts.set(layout.name, layout);
   return [...layouts.values()];
 }
 
-/** Builds one layout on the current tfjs backend. The caller owns the returned tensor. */
-export function buildWeight(layout: WeightLayout, weights: WeightMap): tf.Tensor {
-  const laidOut = layWeight(layout, weights);
-  // Re-upload so the tensor owns data of its final shape: the wasm backend
-  // checks a bias's rank on the data record, which a reshape view would share.
-  const owned = tf.tensor(laidOut.dataSync(), laidOut.shape, "float32");
-  laidOut.dispose();
-  return owned;
-}
+const asIs = (source: string): WeightLayout => ({ kind: "as_is", name: source, source });
 
-function layWeight(layout: WeightLayout, weights: WeightMap): tf.Tensor {
-  const host = (key: string): HostTensor => {
-    const tensor = weights.get(key);
-    if (!tensor) throw new Error(`tfjs plan: weight '${key}' is not in the weight map`);
-    return tensor;
-  };
-  return tf.tidy(() => {
-    switch (layout.kind) {
-      case "as_is": {
-        const t = host(layout.source);
-        return tf.tensor(t.data, t.shape, "float32");
-      }
-      case "linear_kernel":
-        return linearKernel(layout, host);
-      case "linear_bias":
-        return linearBias(layout, host);
-      case "depthwise_filter": {
-        const t = host(layout.source);
-        const channels = t.shape[0];
-        const kc = tf.transpose(tf.tensor2d(t.data, [channels, layout.kernelSize]));
-        return tf.reshape(kc, [1, layout.kernelSize, channels, 1]);
-      }
+/** The layouts one op reads. */
+function opLayouts(op: Op): WeightLayout[] {
+  switch (op.kind) {
+    case "gather":
+    case "positions":
+      return [asIs(op.table)];
+    case "layer_norm":
+      return [asIs(op.gamma), asIs(op.beta)];
+    case "add_layer_norm":
+      return [...op.terms.flatMap((t) => (t.kind === "gather" || t.kind === "positions" ? [asIs(t.table)] : [])), asIs(op.gamma), asIs(op.beta)];
+    case "linear": {
+      const outFeatures = op.segments.map((s) => s.outFeatures);
+      const kernel: WeightLayout = { kind: "linear_kernel", name: linearKernelName(op), sources: op.segments.map((s) => s.weight), groups: op.groups, inFeatures: op.inFeatures, outFeatures };
+      const bias = linearBiasName(op);
+      return bias ? [kernel, { kind: "linear_bias", name: bias, sources: op.segments.map((s) => s.bias), groups: op.groups, outFeatures }] : [kernel];
     }
-  });
-}
-
-function linearKernel(layout: Extract<WeightLayout, { kind: "linear_kernel" }>, host: (key: string) => HostTensor): tf.Tensor {
-  const { groups, inFeatures } = layout;
-  if (groups === 1) {
-    const parts = layout.sources.map((key, i) => tf.tensor2d(host(key).data, [layout.outFeatures[i], inFeatures]));
-    return tf.transpose(parts.length === 1 ? parts[0] : tf.concat(parts, 0));
+    case "depthwise_conv":
+      return [{ kind: "depthwise_filter", name: depthwiseFilterName(op), source: op.weight, kernelSize: op.kernelSize }];
+    case "add":
+    case "mul":
+    case "activation":
+    case "slice":
+    case "concat":
+    case "attention":
+    case "dynamic_conv":
+    case "take_first":
+      return [];
+    default:
+      return assertNever(op, "op kind");
   }
-  const parts = layout.sources.map((key, i) => tf.tensor3d(host(key).data, [groups, inFeatures / groups, layout.outFeatures[i] / groups]));
-  return parts.length === 1 ? parts[0] : tf.concat(parts, 2);
-}
-
-function linearBias(layout: Extract<WeightLayout, { kind: "linear_bias" }>, host: (key: string) => HostTensor): tf.Tensor {
-  const { groups } = layout;
-  // A segment without bias contributes zeros, so fused segments share one add.
-  const parts = layout.sources.map((key, i) => {
-    const out = layout.outFeatures[i];
-    const data = key === null ? new Float32Array(out) : host(key).data;
-    return tf.tensor2d(data, [groups, out / groups]);
-  });
-  const joined = parts.length === 1 ? parts[0] : tf.concat(parts, 1);
-  // Groups 1: a flat [Σout]; groups G: [G, 1, Σout/G], broadcast over the rows of each group's matmul.
-  return groups === 1 ? tf.reshape(joined, [-1]) : tf.expandDims(joined, 1);
 }

@@ -4,27 +4,10 @@
  * cache key; every shape that varies with the batch B or sequence length L
  * travels in uniforms, so B and L change without recompiling.
  */
+import type { GridDim, SizeExpr } from "./sizes.js";
+import type { DraftRef } from "./views.js";
 
-/** `coef * B^perB * L^perL`: every runtime size in a plan is one such monomial. */
-export interface SizeExpr {
-  coef: number;
-  perB: boolean;
-  perL: boolean;
-}
-
-export const constSize = (coef: number): SizeExpr => ({ coef, perB: false, perL: false });
-
-export function evalSize(e: SizeExpr, B: number, L: number): number {
-  return e.coef * (e.perB ? B : 1) * (e.perL ? L : 1);
-}
-
-/** One grid dimension: ceil(size / divisor) workgroups. */
-export interface GridDim {
-  size: SizeExpr;
-  divisor: number;
-}
-
-export const grid1 = (size: SizeExpr, divisor = 1): GridDim => ({ size, divisor });
+export { constSize, evalSize, grid1, type GridDim, type SizeExpr } from "./sizes.js";
 
 export type BindingType = "f32" | "vec4f" | "i32";
 
@@ -35,18 +18,51 @@ export interface BindingDecl {
   access: "read" | "read_write";
 }
 
-export interface Program {
+export interface Program<U extends string = string> {
   /** Human-readable kernel family, e.g. "matmul". */
   name: string;
-  /** Identifies the WGSL source: the family plus every compile-time variant; never a B/L-dependent shape. */
+  /** Identifies the WGSL source exactly: the family plus every compile-time value the code contains; never a B/L-dependent shape. */
   cacheKey: string;
   workgroupSize: [number, number, number];
   /** Names of the u32 uniforms, in struct order. */
-  uniforms: string[];
+  uniforms: readonly U[];
   bindings: BindingDecl[];
   /** Bytes of var<workgroup> memory the kernel declares (checked against the adapter's limit). */
   workgroupStorageBytes: number;
+  /** The smallest subgroup the code is correct for, when it uses subgroup operations. */
+  minSubgroupSize?: number;
   getUserCode(): string;
+}
+
+/**
+ * One dispatch of a kernel, as its kernel module computes it from an op and
+ * its buffer views (onnxruntime's `getRunData`): the buffers in binding
+ * order, a value for every uniform the program declares (and no other), and
+ * the grid.
+ */
+export interface KernelDispatch<U extends string = string> {
+  program: Program<U>;
+  bindings: DraftRef[];
+  uniforms: Record<U, SizeExpr>;
+  grid: [GridDim, GridDim, GridDim];
+  /** What the kernel chose for this dispatch (recorded in the plan). */
+  choice?: string;
+}
+
+/** Checks a dispatch against its program: a binding or uniform the kernel does not declare is a convspec bug, never a silent 0. */
+export function checkDispatch(d: KernelDispatch): void {
+  const { program } = d;
+  if (d.bindings.length !== program.bindings.length) throw new Error(`${program.cacheKey}: ${d.bindings.length} buffers for ${program.bindings.length} bindings`);
+  const declared = new Set<string>(program.uniforms);
+  for (const name of Object.keys(d.uniforms)) if (!declared.has(name)) throw new Error(`${program.cacheKey}: uniform '${name}' is not declared by the kernel`);
+  for (const name of program.uniforms) if (!Object.hasOwn(d.uniforms, name)) throw new Error(`${program.cacheKey}: no value for uniform '${name}'`);
+}
+
+/** A WGSL f32 literal that round-trips `x` exactly; cache keys use the same text, so they are never lossy. */
+export function wgslFloat(x: number): string {
+  const f = Math.fround(x);
+  const text = String(f);
+  return /[.eE]/.test(text) ? text : `${text}.0`;
 }
 
 /** The WGSL-identifier-safe kernel name for a cache key (also the `.wgsl` file name). */

@@ -1,76 +1,85 @@
 /**
- * IR -> an ordered dispatch list: picks a kernel template per (fused) op,
- * binds tensor views and fills the uniforms with B/L-monomials (`linear` ops
- * in schedule-linear.ts). assemble.ts then assigns intermediate buffers from
- * liveness; the result is a `WgslProgramPlan`.
+ * IR -> an ordered dispatch list. The scheduler walks the ops a request
+ * needs in order, asks each op kind's lowering (lowering.ts -> kernels/) for
+ * its dispatches, and records where every value lives (tensor views). The
+ * only layout decision it makes itself: a concat whose inputs all come
+ * straight from kernels that can write a column range gets one buffer, and
+ * its producers write their columns in place. assemble.ts then assigns
+ * buffers to slots; the result is a `WgslProgramPlan`.
  */
-import type { AttentionOp, DepthwiseConvOp, DynamicConvOp, Graph, Op, Shape } from "../../ir/types.js";
-import { neededOps } from "../../passes/graph-utils.js";
-import { assemblePlan, type DraftDispatch } from "./assemble.js";
-import { FLAGS } from "./flags.js";
-import { planFusion, type Fusion } from "./fusion.js";
-import { attentionProgram } from "./kernels/attention.js";
-import { depthwiseConvProgram } from "./kernels/depthwise-conv.js";
-import { dynamicConvProgram } from "./kernels/dynamic-conv.js";
-import { elementwiseProgram } from "./kernels/elementwise.js";
-import { layerNormProgram } from "./kernels/layer-norm.js";
-import type { TermMode } from "./kernels/terms.js";
-import type { WeightBuffer, WgslProgramPlan } from "./plan.js";
-import { constSize, grid1, type GridDim, type Program, type SizeExpr } from "./program.js";
-import { scheduleLinear, type LinearContext } from "./schedule-linear.js";
-import { colsOf, denseView, rowsOf, sameSize, times, type DraftRef, type View } from "./views.js";
+import type { ConcatOp, Graph, Op, Shape } from "../../ir/types.js";
+import { neededOps, readersOf, resolveOutputs } from "../../passes/graph-utils.js";
+import type { DraftDispatch, ScheduledGraph } from "./assemble.js";
+import type { LoweringContext } from "./context.js";
+import { loweringOf } from "./lowering.js";
+import type { WgslFlags } from "./flags.js";
+import type { WeightBuffer, WgslFeature } from "./plan.js";
+import { checkDispatch, type KernelDispatch } from "./program.js";
+import { times, constSize, type SizeExpr } from "./sizes.js";
+import { colsOf, denseView, rowsOf, type DraftRef, type View } from "./views.js";
 
-interface Term {
-  mode: TermMode;
-  view: View;
-  ids?: View;
+export interface ScheduleOptions {
+  flags: WgslFlags;
+  /** The shape tile choices are made for. */
+  reference: { B: number; L: number };
+  /** Optional features the adapter offers (the plan uses what it can and records it). */
+  available: ReadonlySet<WgslFeature>;
 }
 
-const L_SIZE: SizeExpr = { coef: 1, perB: false, perL: true };
-const B_SIZE: SizeExpr = { coef: 1, perB: true, perL: false };
-const one = grid1(constSize(1));
-
-export interface CompileOptions {
-  /** Graph outputs to compute (default: all). Only these are kept alive and read back. */
-  outputs?: readonly string[];
+export function scheduleGraph(graph: Graph, outputNames: readonly string[], options: ScheduleOptions): ScheduledGraph {
+  return new Scheduler(graph, outputNames, options).run();
 }
 
-export function compileWgsl(graph: Graph, options: CompileOptions = {}): WgslProgramPlan {
-  return new Scheduler(graph, options.outputs ?? Object.keys(graph.outputs)).build();
-}
-
-class Scheduler implements LinearContext {
+class Scheduler implements LoweringContext {
   private readonly views = new Map<string, View>();
   private readonly roots = new Map<string, SizeExpr>();
   private readonly drafts: DraftDispatch[] = [];
   private readonly weights = new Map<string, WeightBuffer>();
-  readonly fusion: Fusion;
+  private readonly inPlaceConcats = new Set<string>();
   private readonly ops: Op[];
+  private readonly outputValues: ReadonlySet<string>;
+  private readonly used = new Set<WgslFeature>();
+  readonly flags: WgslFlags;
+  readonly reference: { B: number; L: number };
 
   constructor(
     private readonly graph: Graph,
     private readonly outputNames: readonly string[],
+    private readonly options: ScheduleOptions,
   ) {
-    for (const name of outputNames) if (!(name in graph.outputs)) throw new Error(`no graph output '${name}'`);
-    const outputValues = new Set(outputNames.map((n) => graph.outputs[n]));
-    this.ops = neededOps(graph.ops, outputValues);
-    this.fusion = planFusion(this.ops, outputValues);
+    this.outputValues = new Set(resolveOutputs(graph, outputNames));
+    this.ops = neededOps(graph.ops, this.outputValues);
+    this.flags = options.flags;
+    this.reference = options.reference;
   }
 
-  build(): WgslProgramPlan {
-    for (const name of ["input_ids", "token_type_ids", "attention_mask"] as const) {
-      this.views.set(name, denseView({ kind: "input", name }, 1));
-    }
+  useFeature(feature: WgslFeature): boolean {
+    if (feature === "subgroups" && !this.flags.useSubgroups) return false;
+    if (!this.options.available.has(feature)) return false;
+    this.used.add(feature);
+    return true;
+  }
+
+  run(): ScheduledGraph {
+    for (const name of ["input_ids", "token_type_ids", "attention_mask"] as const) this.views.set(name, denseView({ kind: "input", name }, 1));
     this.placeConcats();
-    for (const op of this.ops) if (!this.fusion.absorbed.has(op.id)) this.schedule(op);
-    const outputs = Object.fromEntries(this.outputNames.map((name) => [name, this.viewOf(this.graph.outputs[name])]));
-    return assemblePlan({ graph: this.graph, dispatches: this.drafts, roots: this.roots, weights: this.weights, outputs });
+    for (const op of this.ops) loweringOf(op).lower(op, this);
+    const outputs: Record<string, View> = Object.create(null);
+    for (const name of this.outputNames) outputs[name] = this.viewOf(this.graph.outputs[name]);
+    return { graph: this.graph, dispatches: this.drafts, roots: this.roots, weights: this.weights, outputs, features: [...this.used].sort() };
   }
 
-  /** In-place concats: each input's producer writes its columns of the concat buffer. */
+  /** Concats whose every input is read only by them and written by a kernel able to write a column range. */
   private placeConcats(): void {
+    const readers = readersOf(this.ops);
+    const producer = new Map<string, Op>();
+    for (const op of this.ops) for (const v of op.outputs) producer.set(v, op);
+    const writesRegion = (v: string, concat: Op): boolean => {
+      const src = producer.get(v);
+      return !!src && !this.outputValues.has(v) && readers.get(v)?.length === 1 && this.ops[readers.get(v)![0]] === concat && loweringOf(src).writesView(src);
+    };
     for (const op of this.ops) {
-      if (op.kind !== "concat" || !this.fusion.inPlaceConcats.has(op.id)) continue;
+      if (op.kind !== "concat" || !op.inputs.every((v) => writesRegion(v, op))) continue;
       const whole = this.newRoot(op.outputs[0]);
       let offset = 0;
       for (const input of op.inputs) {
@@ -78,144 +87,18 @@ class Scheduler implements LinearContext {
         this.views.set(input, { ...whole, offset, cols });
         offset += cols;
       }
+      this.inPlaceConcats.add(op.id);
     }
   }
 
-  private schedule(op: Op): void {
-    switch (op.kind) {
-      case "linear":
-        return scheduleLinear(this, op);
-      case "layer_norm":
-      case "add_layer_norm": {
-        const out = op.outputs[0];
-        const rows = rowsOf(this.shape(out));
-        const terms = op.inputs.flatMap((v) => this.terms(v, rows));
-        const program = layerNormProgram(terms.map((t) => t.mode), op.eps);
-        const gamma = this.paramView(op.gamma);
-        const beta = this.paramView(op.beta);
-        return this.rowKernel(program, op, terms, [gamma.buffer, beta.buffer], this.outputView(out), grid1(rows), one);
-      }
-      case "add":
-      case "mul":
-      case "activation":
-      case "gather":
-      case "positions": {
-        const out = op.outputs[0];
-        const rows = rowsOf(this.shape(out));
-        const terms = op.kind === "gather" || op.kind === "positions" ? this.sourceTerms(op) : op.inputs.flatMap((v) => this.terms(v, rows));
-        const program = elementwiseProgram(terms.map((t) => t.mode), op.kind === "mul" ? "mul" : "add", op.kind === "activation" ? op.fn : "none");
-        const outView = this.outputView(out);
-        return this.rowKernel(program, op, terms, [], outView, grid1(constSize(outView.cols), FLAGS.elementwiseWorkgroupSize), grid1(rows));
-      }
-      case "slice": {
-        const src = this.viewOf(op.inputs[0]);
-        this.views.set(op.outputs[0], { ...src, offset: src.offset + op.start, cols: op.size });
-        return;
-      }
-      case "take_first": {
-        const src = this.viewOf(op.inputs[0]);
-        this.views.set(op.outputs[0], { ...src, stride: times(src.stride, L_SIZE) });
-        return;
-      }
-      case "concat":
-        if (this.fusion.inPlaceConcats.has(op.id)) return;
-        return this.copyConcat(op);
-      case "attention":
-        return this.attention(op);
-      case "depthwise_conv":
-        return this.depthwise(op);
-      case "dynamic_conv":
-        return this.dynamicConv(op);
-    }
+  concatInPlace(op: ConcatOp): boolean {
+    return this.inPlaceConcats.has(op.id);
   }
 
-  private attention(op: AttentionOp): void {
-    const [q, k, v] = op.inputs.slice(0, 3).map((x) => this.viewOf(x));
-    const mask = this.viewOf(op.inputs[3]);
-    const out = this.outputView(op.outputs[0]);
-    const program = attentionProgram(op.headSize, op.scale);
-    const uniforms = {
-      L: L_SIZE, q_off: constSize(q.offset), q_stride: q.stride, k_off: constSize(k.offset), k_stride: k.stride, v_off: constSize(v.offset), v_stride: v.stride,
-      mask_off: constSize(mask.offset), out_off: constSize(out.offset), out_stride: out.stride,
-    };
-    this.emit(program, [op.id], [q.buffer, k.buffer, v.buffer, mask.buffer, out.buffer], uniforms, [grid1(L_SIZE, FLAGS.attentionQueryTile), grid1(constSize(op.heads)), grid1(B_SIZE)]);
-  }
-
-  private depthwise(op: DepthwiseConvOp): void {
-    const x = this.viewOf(op.inputs[0]);
-    const mask = op.maskInput ? this.viewOf(op.inputs[1]) : null;
-    const out = this.outputView(op.outputs[0]);
-    const program = depthwiseConvProgram(op.kernelSize, op.maskInput);
-    const uniforms = { L: L_SIZE, C: constSize(x.cols), x_off: constSize(x.offset), x_stride: x.stride, mask_off: constSize(mask?.offset ?? 0), out_off: constSize(out.offset), out_stride: out.stride };
-    const bindings = [x.buffer, this.paramView(op.weight).buffer, ...(mask ? [mask.buffer] : []), out.buffer];
-    this.emit(program, [op.id], bindings, uniforms, [grid1(constSize(x.cols), FLAGS.elementwiseWorkgroupSize), grid1(rowsOf(this.shape(op.outputs[0]))), one]);
-  }
-
-  private dynamicConv(op: DynamicConvOp): void {
-    const [g, v] = [this.viewOf(op.inputs[0]), this.viewOf(op.inputs[1])];
-    const mask = op.maskSpan ? this.viewOf(op.inputs[2]) : null;
-    const out = this.outputView(op.outputs[0]);
-    const C = op.heads * op.headSize;
-    const program = dynamicConvProgram(op.headSize, op.kernelSize, op.maskSpan);
-    const uniforms = { L: L_SIZE, C: constSize(C), g_off: constSize(g.offset), g_stride: g.stride, u_off: constSize(v.offset), u_stride: v.stride, mask_off: constSize(mask?.offset ?? 0), out_off: constSize(out.offset), out_stride: out.stride };
-    const bindings = [g.buffer, v.buffer, ...(mask ? [mask.buffer] : []), out.buffer];
-    this.emit(program, [op.id], bindings, uniforms, [grid1(constSize(C), FLAGS.elementwiseWorkgroupSize), grid1(rowsOf(this.shape(op.outputs[0]))), one]);
-  }
-
-  /** A concat whose inputs could not be written in place: one copy per input. */
-  private copyConcat(op: Op): void {
-    const whole = this.outputView(op.outputs[0]);
-    const rows = rowsOf(this.shape(op.outputs[0]));
-    let offset = 0;
-    for (const input of op.inputs) {
-      const region = { ...whole, offset: whole.offset + offset, cols: colsOf(this.shape(input)) };
-      const program = elementwiseProgram(["row"], "add", "none");
-      this.rowKernel(program, op, [{ mode: "row", view: this.viewOf(input) }], [], region, grid1(constSize(region.cols), FLAGS.elementwiseWorkgroupSize), grid1(rows));
-      offset += region.cols;
-    }
-  }
-
-  /** Operands of a row kernel reading `v`, expanding adds, gathers and positions folded into it. */
-  private terms(v: string, outRows: SizeExpr): Term[] {
-    const src = this.fusion.producer.get(v);
-    if (src && this.fusion.absorbed.has(src.id)) {
-      if (src.kind === "add") return src.inputs.flatMap((x) => this.terms(x, outRows));
-      if (src.kind === "gather" || src.kind === "positions") return this.sourceTerms(src);
-    }
-    const mode = sameSize(rowsOf(this.shape(v)), outRows) ? "row" : "pos";
-    return [{ mode, view: this.viewOf(v) }];
-  }
-
-  private sourceTerms(op: Op): Term[] {
-    if (op.kind === "gather") return [{ mode: "gather", view: this.paramView(op.table), ids: this.viewOf(op.inputs[0]) }];
-    if (op.kind === "positions") return [{ mode: "pos", view: this.paramView(op.table) }];
-    throw new Error(`${op.id}: not a table lookup`);
-  }
-
-  private rowKernel(program: Program, op: Op, terms: Term[], params: DraftRef[], out: View, x: GridDim, y: GridDim): void {
-    const uniforms: Record<string, SizeExpr> = { L: L_SIZE, C: constSize(out.cols), out_off: constSize(out.offset), out_stride: out.stride };
-    const bindings: DraftRef[] = [];
-    terms.forEach((t, i) => {
-      bindings.push(t.view.buffer);
-      uniforms[`t${i}_off`] = constSize(t.view.offset);
-      uniforms[`t${i}_stride`] = t.view.stride;
-      if (t.ids) {
-        bindings.push(t.ids.buffer);
-        uniforms[`t${i}_ids_off`] = constSize(t.ids.offset);
-      }
-    });
-    const absorbed = this.ops.filter((o) => this.fusion.absorbed.has(o.id) && o.outputs.some((v) => this.feeds(v, op))).map((o) => o.id);
-    this.emit(program, [...absorbed, op.id], [...bindings, ...params, out.buffer], uniforms, [x, y, one]);
-  }
-
-  /** Whether `v` reaches `op` through absorbed ops only. */
-  private feeds(v: string, op: Op): boolean {
-    return (this.fusion.consumers.get(v) ?? []).some((c) => c === op || (this.fusion.absorbed.has(c.id) && c.outputs.some((o) => this.feeds(o, op))));
-  }
-
-  emit(program: Program, ops: string[], bindings: DraftRef[], uniforms: Record<string, SizeExpr>, grid: [GridDim, GridDim, GridDim]): void {
-    if (bindings.length !== program.bindings.length) throw new Error(`${program.cacheKey}: ${bindings.length} buffers for ${program.bindings.length} bindings`);
-    this.drafts.push({ program, ops, bindings, uniforms: program.uniforms.map((name) => uniforms[name] ?? constSize(0)), grid });
+  dispatch<U extends string>(op: Op, run: KernelDispatch<U>): void {
+    checkDispatch(run);
+    const { program } = run;
+    this.drafts.push({ program, ops: [op.id], bindings: run.bindings, uniforms: program.uniforms.map((name) => run.uniforms[name]), grid: run.grid, choice: run.choice });
   }
 
   shape(v: string): Shape {
@@ -239,15 +122,13 @@ class Scheduler implements LinearContext {
     return { kind: "weight", name: buffer.name };
   }
 
-  /** A checkpoint tensor as is, uploaded once however many kernels read it. */
-  private paramView(key: string): View {
+  paramView(key: string): View {
     const param = this.graph.params.find((p) => p.key === key);
     if (!param) throw new Error(`unknown parameter '${key}'`);
     if (!this.weights.has(key)) this.addWeight({ name: key, elements: param.shape.reduce((a, b) => a * b, 1), pieces: [{ param: key, dstOffset: 0, transpose: null }] });
     return denseView({ kind: "weight", name: key }, param.shape.at(-1)!);
   }
 
-  /** Where `v` is written: its in-place concat region, or a buffer of its own. */
   outputView(v: string): View {
     return this.views.get(v) ?? this.newRoot(v);
   }

@@ -26,33 +26,31 @@ const HELPERS = {
 
 type HelperName = keyof typeof HELPERS;
 
+/** Each activation as a WGSL expression of x (the same (fn, x) order as the reference and tfjs tables). */
+const ACTIVATIONS: Record<Activation | "none", { helper?: HelperName; expression: (x: string) => string }> = {
+  none: { expression: (x) => x },
+  gelu: { helper: "erf", expression: (x) => `(0.5 * ${x} * (1.0 + erf_approx(${x} * 0.7071067811865476)))` },
+  gelu_new: { helper: "tanh", expression: (x) => `(0.5 * ${x} * (1.0 + tanh_safe(0.7978845608028654 * (${x} + 0.044715 * ${x} * ${x} * ${x}))))` },
+  relu: { expression: (x) => `max(${x}, 0.0)` },
+  tanh: { helper: "tanh", expression: (x) => `tanh_safe(${x})` },
+  silu: { expression: (x) => `(${x} / (1.0 + exp(-${x})))` },
+};
+
 export class ShaderHelper {
   private readonly used = new Set<HelperName>();
 
   constructor(
     private readonly uniforms: readonly string[],
     private readonly bindings: readonly BindingDecl[],
+    /** WGSL extensions the code needs (`enable ...;`), e.g. subgroups. */
+    private readonly enables: readonly string[] = [],
   ) {}
 
   /** WGSL expression applying `fn` to `x`, pulling in the helpers it needs. */
   activation(fn: Activation | "none", x: string): string {
-    switch (fn) {
-      case "none":
-        return x;
-      case "gelu":
-        this.used.add("erf");
-        return `(0.5 * ${x} * (1.0 + erf_approx(${x} * 0.7071067811865476)))`;
-      case "gelu_new":
-        this.used.add("tanh");
-        return `(0.5 * ${x} * (1.0 + tanh_safe(0.7978845608028654 * (${x} + 0.044715 * ${x} * ${x} * ${x}))))`;
-      case "relu":
-        return `max(${x}, 0.0)`;
-      case "tanh":
-        this.used.add("tanh");
-        return `tanh_safe(${x})`;
-      case "silu":
-        return `(${x} / (1.0 + exp(-${x})))`;
-    }
+    const { helper, expression } = ACTIVATIONS[fn];
+    if (helper) this.used.add(helper);
+    return expression(x);
   }
 
   /**
@@ -75,6 +73,27 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       return `@group(0) @binding(${i + 1}) var<storage, ${b.access}> ${b.name}: array<${element}>;`;
     });
     const helpers = [...this.used].sort().map((h) => HELPERS[h]);
-    return [struct, ...bindings, ...helpers, body.trim()].join("\n\n") + "\n";
+    const enables = this.enables.map((e) => `enable ${e};`);
+    return [...enables, struct, ...bindings, ...helpers, body.trim()].join("\n\n") + "\n";
   }
+}
+
+/**
+ * `fn reduce_sum(li, x) -> f32`: the sum of x over a workgroup of WG
+ * invocations, every invocation getting it. Every invocation sums the WG
+ * partials itself: one barrier instead of log2(WG), and no in-place tree:
+ * that pattern gave wrong sums on Mesa llvmpipe behind Dawn's GL backend
+ * (cause not pinned down; WG adds per invocation are cheap at this size).
+ */
+export function workgroupSum(WG: number): string {
+  return `var<workgroup> partial: array<f32, ${WG}>;
+
+fn reduce_sum(li: u32, x: f32) -> f32 {
+  partial[li] = x;
+  workgroupBarrier();
+  var total = 0.0;
+  for (var i = 0u; i < ${WG}u; i++) { total += partial[i]; }
+  workgroupBarrier();
+  return total;
+}`;
 }

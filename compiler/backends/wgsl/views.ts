@@ -6,7 +6,9 @@
  * buffer: no kernel, no copy.
  */
 import type { InputName, Shape } from "../../ir/types.js";
-import type { SizeExpr } from "./program.js";
+import { type SizeExpr } from "./sizes.js";
+
+export { sameSize, times } from "./sizes.js";
 
 /** Before slot assignment an intermediate is named by its root id. */
 export type DraftRef = { kind: "root"; id: string } | { kind: "weight"; name: string } | { kind: "input"; name: InputName };
@@ -33,13 +35,6 @@ export const colsOf = (shape: Shape): number => {
   const last = shape[shape.length - 1];
   if (typeof last !== "number") throw new Error(`last axis must be static, got ${String(last)}`);
   return last;
-};
-
-export const sameSize = (a: SizeExpr, b: SizeExpr): boolean => a.coef === b.coef && a.perB === b.perB && a.perL === b.perL;
-
-export const times = (a: SizeExpr, b: SizeExpr): SizeExpr => {
-  if ((a.perB && b.perB) || (a.perL && b.perL)) throw new Error("size expressions are monomials of degree <= 1 in B and L");
-  return { coef: a.coef * b.coef, perB: a.perB || b.perB, perL: a.perL || b.perL };
 };
 
 /** A whole tensor in its own buffer. */

@@ -3,14 +3,17 @@
  * `s[b,l,c] = Σ_t w[c,t] x[b, l+t-K/2, c]`, zero outside the sequence and,
  * with `masked`, at padded positions. One invocation per output element.
  */
-import { FLAGS } from "../flags.js";
+import type { DepthwiseConvOp } from "../../../ir/types.js";
+import type { OpLowering } from "../context.js";
 import type { BindingDecl, Program } from "../program.js";
 import { ShaderHelper } from "../shader-helpers.js";
+import { constSize, grid1, L_SIZE, ONE } from "../sizes.js";
+import { rowsOf } from "../views.js";
 
-export const DEPTHWISE_UNIFORMS = ["L", "C", "x_off", "x_stride", "mask_off", "out_off", "out_stride"];
+export const DEPTHWISE_UNIFORMS = ["L", "C", "x_off", "x_stride", "mask_off", "out_off", "out_stride"] as const;
+type DepthwiseUniform = (typeof DEPTHWISE_UNIFORMS)[number];
 
-export function depthwiseConvProgram(kernelSize: number, masked: boolean): Program {
-  const WG = FLAGS.elementwiseWorkgroupSize;
+export function depthwiseConvProgram(kernelSize: number, masked: boolean, WG: number): Program<DepthwiseUniform> {
   const bindings: BindingDecl[] = [
     { name: "x", type: "f32", access: "read" },
     { name: "w", type: "f32", access: "read" },
@@ -35,7 +38,7 @@ ${ShaderHelper.perChannelEntry(WG)}
 }`;
   return {
     name: "depthwise_conv",
-    cacheKey: `depthwise_conv_k${kernelSize}${masked ? "_masked" : ""}`,
+    cacheKey: `depthwise_conv_k${kernelSize}${masked ? "_masked" : ""}_wg${WG}`,
     workgroupSize: [WG, 1, 1],
     workgroupStorageBytes: 0,
     uniforms: DEPTHWISE_UNIFORMS,
@@ -43,3 +46,19 @@ ${ShaderHelper.perChannelEntry(WG)}
     getUserCode: () => helper.assemble(body),
   };
 }
+
+/** One invocation per output element: grid (channels / workgroup, rows). */
+export const depthwiseConvLowering: OpLowering<DepthwiseConvOp> = {
+  writesView: () => true,
+  lower(op, ctx) {
+    const x = ctx.viewOf(op.inputs[0]);
+    const mask = op.maskInput ? ctx.viewOf(op.inputs[1]) : null;
+    const out = ctx.outputView(op.outputs[0]);
+    ctx.dispatch(op, {
+      program: depthwiseConvProgram(op.kernelSize, op.maskInput, ctx.flags.elementwiseWorkgroupSize),
+      bindings: [x.buffer, ctx.paramView(op.weight).buffer, ...(mask ? [mask.buffer] : []), out.buffer],
+      uniforms: { L: L_SIZE, C: constSize(x.cols), x_off: constSize(x.offset), x_stride: x.stride, mask_off: constSize(mask?.offset ?? 0), out_off: constSize(out.offset), out_stride: out.stride },
+      grid: [grid1(constSize(x.cols), ctx.flags.elementwiseWorkgroupSize), grid1(rowsOf(ctx.shape(op.outputs[0]))), ONE],
+    });
+  },
+};
