@@ -25,7 +25,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { compileOnnx, encodeOnnx, parseOnnxOps, type OnnxCompileOptions } from "../compiler/backends/onnx/index.js";
+import { compileOnnx, parseOnnxOps, type OnnxCompileOptions } from "../compiler/backends/onnx/index.js";
 import { forwardFlops } from "../compiler/analysis/flops.js";
 import { lowerToIR } from "../compiler/ir/lower.js";
 import type { Graph } from "../compiler/ir/types.js";
@@ -34,8 +34,8 @@ import { optimize } from "../compiler/passes/index.js";
 import { exportHfConfig } from "../compiler/spec/hf-config.js";
 import type { ModelSpec } from "../compiler/spec/model-spec.js";
 import type { ModelInputs, WeightMap } from "../runtime/executor.js";
-import { createOrtSession, loadOrt, type OrtSession } from "../runtime/onnx/index.js";
-import { createTfjsExecutor } from "../runtime/tfjs/index.js";
+import { prepare } from "../index.js";
+import { createOrtSession, encodeOnnx, loadOrt, type OrtSession } from "../runtime/onnx/index.js";
 import { randomWeights, writeSafetensors } from "../runtime/weights/index.js";
 import { flag, median, option, syntheticInputs } from "./common.js";
 
@@ -118,7 +118,7 @@ async function hfContender(spec: ModelSpec, weights: WeightMap, dir: string): Pr
 }
 
 async function tfjsContender(graph: Graph, weights: WeightMap): Promise<Contender> {
-  const executor = await createTfjsExecutor(graph, weights, { backend: "wasm" });
+  const executor = await prepare("tfjs", graph, weights, { outputs: OUTPUT, passes: "all", options: { backend: "wasm" } });
   return {
     label: "tfjs",
     run: async (inputs) => (await executor.run(inputs, OUTPUT)).last_hidden_state.data,
@@ -162,7 +162,7 @@ async function benchModel(name: string, hfDir: string | null): Promise<{ rows: R
   }
   const hf = hfDir ? await hfContender(spec, weights, hfDir) : null;
   if (hf) ort.push(hf);
-  const tfjs = withTfjs ? await tfjsContender(optimized, weights) : null;
+  const tfjs = withTfjs ? await tfjsContender(graph, weights) : null;
 
   const rows: Row[] = [];
   try {

@@ -7,10 +7,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeOnnx, usesExternalData, type OnnxArtifact } from "../../compiler/backends/onnx/index.js";
+import type { OnnxArtifact } from "../../compiler/backends/onnx/index.js";
 import { UserError } from "../../compiler/errors.js";
 import type { Executor, HostTensor, ModelInputs, WeightMap } from "../executor.js";
 import { checkModelInputs } from "../inputs.js";
+import { encodeOnnx, usesExternalData } from "./encode.js";
 import { createOrtSession, loadOrt, type OrtSession, type OrtSessionOptions } from "./session.js";
 
 export type OnnxExecutorOptions = OrtSessionOptions;
@@ -24,9 +25,11 @@ export async function createOnnxExecutor(artifact: OnnxArtifact, weights: Weight
   const session = await sessionFor(artifact, weights, options);
   const ort = await loadOrt();
   let disposed = false;
+  const compiled = Object.keys(artifact.outputs);
   return {
     session,
-    async run(inputs: ModelInputs, outputs: readonly string[]): Promise<Record<string, HostTensor>> {
+    outputs: compiled,
+    async run(inputs: ModelInputs, outputs: readonly string[] = compiled): Promise<Record<string, HostTensor>> {
       if (disposed) throw new Error("onnx executor used after dispose()");
       const missing = outputs.filter((name) => !(name in artifact.outputs));
       if (missing.length > 0) {

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { compileOnnx, encodeOnnx, parseOnnxOps, printOnnx, writeOnnx, type OnnxArtifact } from "../../compiler/backends/onnx/index.js";
+import { compileOnnx, parseOnnxOps, printOnnx, type OnnxArtifact } from "../../compiler/backends/onnx/index.js";
 import type { LoweringTable } from "../../compiler/backends/onnx/ops/index.js";
 import { ONNX_LOWERINGS } from "../../compiler/backends/onnx/ops/index.js";
 import { onnx } from "../../compiler/backends/onnx/proto.js";
@@ -17,7 +17,7 @@ import { contractOutputs } from "../../compiler/ir/outputs.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
 import { UserError } from "../../compiler/errors.js";
 import { optimize } from "../../compiler/passes/index.js";
-import { createOnnxExecutor, createOrtSession, loadOrt, validateOnnxFile } from "../../runtime/onnx/index.js";
+import { createOnnxExecutor, createOrtSession, encodeOnnx, loadOrt, validateOnnxFile, writeOnnx } from "../../runtime/onnx/index.js";
 import { maxAbsDiff } from "../helpers/golden.js";
 import { denseWeights, randomInputs, VARIANTS } from "../wgsl/models.js";
 
@@ -109,10 +109,10 @@ describe("onnx files", () => {
   }
 
   it("writes a file ORT loads, with embedded or external weights, computing the same outputs", async () => {
-    const embedded = writeOnnx(artifact, join(dir, "embedded.onnx"), weights);
+    const embedded = await writeOnnx(artifact, join(dir, "embedded.onnx"), weights);
     expect(embedded.dataPath).toBeNull();
     await validateOnnxFile(embedded.modelPath);
-    const external = writeOnnx(artifact, join(dir, "external.onnx"), weights, { externalData: "always" });
+    const external = await writeOnnx(artifact, join(dir, "external.onnx"), weights, { externalData: "always" });
     expect(external.dataPath).toBe(join(dir, "external.onnx.data"));
     const stored = onnx.ModelProto.decode(readFileSync(external.modelPath)).graph!.initializer!.filter((t) => !t.name!.startsWith("const:"));
     expect(stored.length).toBe(artifact.weights.length);
@@ -132,12 +132,12 @@ describe("onnx files", () => {
     expect(readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
   });
 
-  it("refuses to replace an output that is not a regular file", () => {
+  it("refuses a folder, and external data beside a FIFO", async () => {
+    await expect(writeOnnx(artifact, dir, weights)).rejects.toThrow(UserError);
     const fifo = join(dir, "fifo.onnx");
     execFileSync("mkfifo", [fifo]);
-    expect(() => writeOnnx(artifact, fifo, weights)).toThrow(UserError);
-    expect(() => writeOnnx(artifact, dir, weights)).toThrow(/not a regular file/);
-    expect(existsSync(`${fifo}.tmp-${process.pid}`)).toBe(false);
+    await expect(writeOnnx(artifact, fifo, weights, { externalData: "always" })).rejects.toThrow(/external data must be written to a regular file/);
+    expect(existsSync(`${fifo}.data`)).toBe(false);
   });
 
   it("an executor refuses outputs the model was not compiled for", async () => {

@@ -7,7 +7,7 @@
  * are `<IR value id>:<what>`, so any ONNX value leads back to the IR.
  */
 import type { Graph, Param } from "../../ir/types.js";
-import type { InitializerLayout } from "./initializers.js";
+import type { InitializerLayout } from "./artifact.js";
 import type { OnnxCompileOptions } from "./options.js";
 import { attributeProto, FLOAT, INT64, MS_DOMAIN, onnx, type Attribute, type OnnxTypes } from "./proto.js";
 
@@ -59,6 +59,13 @@ export class OnnxBuilder {
   /** A float32 scalar constant, shared by value. */
   float(value: number): string {
     return this.constant(`const:f32:${Math.fround(value)}`, { dims: [], dataType: FLOAT, floatData: [value] });
+  }
+
+  /** The rank of an IR value, or of an internal value derived from one (`<id>:<what>` keeps its id's rank). */
+  rankOf(name: string): number {
+    const value = this.graph.values[name] ?? this.graph.values[name.slice(0, name.indexOf(":"))];
+    if (!value) throw new Error(`onnx: no IR value behind '${name}'`);
+    return value.shape.length;
   }
 
   /** The HF shape of parameter `key`. */

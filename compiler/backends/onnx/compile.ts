@@ -4,7 +4,7 @@
  * `batch` and `sequence` axes, and one graph output per requested name.
  * The IR is not rewritten here: the passes ran before (compile --opt).
  */
-import type { Graph, Op, Shape } from "../../ir/types.js";
+import { inputLimits, type Graph, type Op, type Shape } from "../../ir/types.js";
 import { neededOps, resolveOutputs } from "../../passes/graph-utils.js";
 import type { OnnxArtifact } from "./artifact.js";
 import { OnnxBuilder } from "./builder.js";
@@ -41,13 +41,12 @@ export function compileOnnx(graph: Graph, outputs: readonly string[] = Object.ke
       valueInfo: produced.map((id) => valueInfo(id, FLOAT, onnxDims(graph.values[id].shape))),
     },
   };
-  const { vocabSize, typeVocabSize, maxPositions } = graph.spec;
   return {
     name: graph.name,
     model,
     weights: [...b.weights.values()],
     outputs: Object.fromEntries(outputs.map((name, i) => [name, ids[i]])),
-    limits: { vocabSize, typeVocabSize, maxPositions },
+    limits: inputLimits(graph.spec),
     options,
   };
 }

@@ -1,6 +1,6 @@
 /** The ONNX artifact as text: opsets, inputs, outputs, one line per node, the weight initializers. */
 import type { OnnxArtifact } from "./artifact.js";
-import { weightBytes } from "./encode.js";
+import { weightBytes } from "./artifact.js";
 import { onnx, type OnnxTypes } from "./proto.js";
 
 export function printOnnx(artifact: OnnxArtifact): string {

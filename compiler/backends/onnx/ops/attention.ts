@@ -18,7 +18,7 @@ export const attention: Lowering<AttentionOp> = (op, b) => {
 
 function multiHeadAttention(op: AttentionOp, b: OnnxBuilder): void {
   const [q, k, v] = op.inputs;
-  b.contribNode("MultiHeadAttention", [q, k, v, "", keyPaddingMask(b)], op.outputs, {
+  b.contribNode("MultiHeadAttention", [q, k, v, "", keyPaddingMask(b, op.inputs[3])], op.outputs, {
     num_heads: attr.int(op.heads),
     scale: attr.float(op.scale),
     mask_filter_value: attr.float(MASKED_SCORE),
@@ -38,7 +38,7 @@ function standardAttention(op: AttentionOp, b: OnnxBuilder): void {
   const vh = split(v, "v", [0, 2, 1, 3]);
   const raw = b.node("MatMul", [qh, kt], [b.name(id, "qk")]);
   const scaled = b.node("Mul", [raw, b.float(op.scale)], [b.name(id, "scores")]);
-  const masked = b.node("Add", [scaled, scoreBias(b)], [b.name(id, "masked_scores")]);
+  const masked = b.node("Add", [scaled, scoreBias(b, op.inputs[3])], [b.name(id, "masked_scores")]);
   const probs = b.node("Softmax", [masked], [b.name(id, "probs")], { axis: attr.int(-1) });
   const context = b.node("MatMul", [probs, vh], [b.name(id, "context")]); // [B, heads, L, d]
   const tokensFirst = b.node("Transpose", [context], [b.name(id, "context_t")], { perm: attr.ints([0, 2, 1, 3]) });

@@ -2,10 +2,13 @@
  * `dynamic_conv`: per (position, head), a softmax over the K kernel logits,
  * then `Σ_t w_t · u[l + t - (K-1)/2]` over K shifted windows of the values
  * zero-padded along the sequence (one Slice, one Mul each, one Sum).
- * `maskSpan` zeroes padded positions of the values first.
+ * `maskSpan` zeroes padded positions of the values first. When fusion folded
+ * the kernel-logits linear in, the logits are computed here first:
+ * `(a ⊙ gate) @ W + b` (linear-product.ts).
  */
 import type { DynamicConvOp } from "../../../ir/types.js";
 import { attr } from "../proto.js";
+import { emitProduct } from "./linear-product.js";
 import { keepRows } from "./shared.js";
 import type { Lowering } from "./types.js";
 
@@ -16,8 +19,20 @@ export const dynamicConv: Lowering<DynamicConvOp> = (op, b) => {
   const { heads, headSize: d, kernelSize: K } = op;
   const id = op.outputs[0];
   const pad = (K - 1) / 2;
-  const [logits, values] = op.inputs;
-  const u = op.maskSpan ? b.node("Mul", [values, keepRows(b)], [b.name(id, "masked_values")]) : values;
+  const mask = op.maskSpan ? op.inputs[op.inputs.length - 1] : null;
+  let logits: string;
+  let values: string;
+  if (op.logits === null) {
+    [logits, values] = op.inputs;
+  } else {
+    const [a, gate] = op.inputs;
+    values = op.inputs[2];
+    const gated = b.node("Mul", [a, gate], [b.name(id, "gated")]);
+    logits = b.name(id, "kernel_logits");
+    const { weight, bias, inFeatures } = op.logits;
+    emitProduct(b, { x: gated, inFeatures, groups: 1, segments: [{ weight, bias, outFeatures: heads * K }], activation: "none", outputs: [logits] });
+  }
+  const u = mask === null ? values : b.node("Mul", [values, keepRows(b, mask)], [b.name(id, "masked_values")]);
   const taps = b.node("Softmax", [b.node("Reshape", [logits, b.int64s([0, 0, heads, K])], [b.name(id, "logits")])], [b.name(id, "taps")], {
     axis: attr.int(-1),
   });

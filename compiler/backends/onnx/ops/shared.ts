@@ -21,35 +21,35 @@ export function tokensShape(b: OnnxBuilder, width: number): string {
   });
 }
 
-/** `[B,L]` bool: true where attention_mask is 0. */
-function padding(b: OnnxBuilder): string {
-  return b.once("padding", () => b.node("Equal", ["attention_mask", b.float(0)], ["attention_mask:is_padding"]));
+/** `[B,L]` bool: true where the mask is 0. */
+function padding(b: OnnxBuilder, mask: string): string {
+  return b.once(`padding:${mask}`, () => b.node("Equal", [mask, b.float(0)], [`${mask}:is_padding`]));
 }
 
 /** `[B,L]` bool: true where the position is kept. */
-function kept(b: OnnxBuilder): string {
-  return b.once("kept", () => b.node("Not", [padding(b)], ["attention_mask:keep"]));
+function kept(b: OnnxBuilder, mask: string): string {
+  return b.once(`kept:${mask}`, () => b.node("Not", [padding(b, mask)], [`${mask}:keep`]));
 }
 
 /** `[B,L,1]` float: 1 where the position is kept, 0 where it is padding (zeroes padded rows). */
-export function keepRows(b: OnnxBuilder): string {
-  return b.once("keep_rows", () => {
-    const asFloat = b.node("Cast", [kept(b)], ["attention_mask:keep_f32"], { to: attr.int(FLOAT) });
-    return b.node("Unsqueeze", [asFloat, b.int64s([-1])], ["attention_mask:keep_rows"]);
+export function keepRows(b: OnnxBuilder, mask: string): string {
+  return b.once(`keep_rows:${mask}`, () => {
+    const asFloat = b.node("Cast", [kept(b, mask)], [`${mask}:keep_f32`], { to: attr.int(FLOAT) });
+    return b.node("Unsqueeze", [asFloat, b.int64s([-1])], [`${mask}:keep_rows`]);
   });
 }
 
 /** `[B,1,1,L]`: 0 for kept keys, MASKED_SCORE for padded ones, added to every head's scores. */
-export function scoreBias(b: OnnxBuilder): string {
-  return b.once("score_bias", () => {
-    const bias = b.node("Where", [padding(b), b.float(MASKED_SCORE), b.float(0)], ["attention_mask:score_bias_bl"]);
-    return b.node("Unsqueeze", [bias, b.int64s([1, 2])], ["attention_mask:score_bias"]);
+export function scoreBias(b: OnnxBuilder, mask: string): string {
+  return b.once(`score_bias:${mask}`, () => {
+    const bias = b.node("Where", [padding(b, mask), b.float(MASKED_SCORE), b.float(0)], [`${mask}:score_bias_bl`]);
+    return b.node("Unsqueeze", [bias, b.int64s([1, 2])], [`${mask}:score_bias`]);
   });
 }
 
 /** `[B,L]` int32: 1 kept, 0 padding (MultiHeadAttention's key_padding_mask). */
-export function keyPaddingMask(b: OnnxBuilder): string {
-  return b.once("key_padding_mask", () => {
-    return b.node("Cast", [kept(b)], ["attention_mask:key_padding_mask"], { to: attr.int(INT32) });
+export function keyPaddingMask(b: OnnxBuilder, mask: string): string {
+  return b.once(`key_padding_mask:${mask}`, () => {
+    return b.node("Cast", [kept(b, mask)], [`${mask}:key_padding_mask`], { to: attr.int(INT32) });
   });
 }

@@ -5,11 +5,12 @@
  * file instead and the model records each tensor's location, offset and length.
  */
 import { endianness } from "node:os";
-import type { WeightMap } from "../../../runtime/executor.js";
-import { UserError } from "../../errors.js";
-import type { OnnxArtifact } from "./artifact.js";
-import { initializerData, type InitializerLayout } from "./initializers.js";
-import { FLOAT, onnx, type OnnxTypes } from "./proto.js";
+import { onnx, weightBytes, type InitializerLayout, type OnnxArtifact, type OnnxTypes } from "../../compiler/backends/onnx/index.js";
+import { UserError } from "../../compiler/errors.js";
+import type { WeightMap } from "../executor.js";
+import { initializerData } from "./initializers.js";
+
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
 
 /** Protobuf messages are limited to 2 GiB; keep a margin for the graph itself. */
 export const EMBEDDED_WEIGHTS_LIMIT = 2 ** 31 - 64 * 2 ** 20;
@@ -22,10 +23,6 @@ export interface EncodedOnnx {
   model: Uint8Array;
   /** Set when the weights live outside the model: the file name the model refers to, and its chunks in order. */
   external: { location: string; chunks: Uint8Array[]; bytes: number } | null;
-}
-
-export function weightBytes(artifact: OnnxArtifact): number {
-  return artifact.weights.reduce((sum, w) => sum + 4 * w.dims.reduce((a, b) => a * b, 1), 0);
 }
 
 /** Whether `mode` puts this artifact's weights in an external file. */

@@ -1,30 +1,10 @@
 /**
- * Weight initializers: how each HF-shaped parameter becomes the tensor an
- * ONNX node reads. The artifact records only the layout; the data is built
- * from a WeightMap when a file is written or a session is created.
- *
- * - as_is: embedding tables, LayerNorm gamma/beta, the depthwise filter
- *   ([H,1,K] is exactly a grouped Conv's weight), and a single-segment
- *   linear's weight and bias (Gemm with transB reads HF's `[out, in]`).
- * - linear_kernel, groups 1: HF `[out, in]` per segment, stacked along `out`:
- *   `[Σout, in]` for one Gemm (transB).
- * - linear_kernel, groups G: `[G, in/G, out/G]` per segment, concatenated on
- *   the last axis: `[G, 1, in/G, Σout/G]` for one batched MatMul.
- * - linear_bias: segment biases concatenated (zeros for a segment without);
- *   groups G: `[G, 1, 1, Σout/G]`, broadcast over the group's rows.
+ * Builds each weight initializer's data from the checkpoint tensors, as its
+ * layout says (compiler/backends/onnx/artifact.ts). Only stacking and
+ * concatenation: no layout transposes a weight.
  */
-import type { HostTensor, WeightMap } from "../../../runtime/executor.js";
-
-export type InitializerSource =
-  | { kind: "as_is"; key: string }
-  | { kind: "linear_kernel"; keys: string[]; groups: number; inFeatures: number; outFeatures: number[] }
-  | { kind: "linear_bias"; keys: (string | null)[]; groups: number; outFeatures: number[] };
-
-export interface InitializerLayout {
-  name: string;
-  dims: number[];
-  source: InitializerSource;
-}
+import type { InitializerLayout, InitializerSource } from "../../compiler/backends/onnx/index.js";
+import type { HostTensor, WeightMap } from "../executor.js";
 
 export function initializerData(layout: InitializerLayout, weights: WeightMap): Float32Array {
   const host = (key: string): HostTensor => {
