@@ -7,17 +7,19 @@
  *
  *   node bin/run-ts.mjs bench/onnx.ts [--quick] [--models small,base] [--threads 1]
  *     [--hf-python /work/venv-onnx/bin/python] [--contrib] [--no-tfjs] [--no-write]
+ *     [--shapes 1x128,8x128,1x512] [--rounds 7]
  *
  * Columns (all ORT sessions at --threads intra-op threads, graph optimisation "all"):
- * - onnx: all passes, `--onnx-ops ort` (the contrib ops that pay);
- * - standard: all passes, standard ops only; --opt none: no passes, standard ops;
+ * - onnx: all passes, the default `--onnx-ops standard` (standard ops only);
+ * - ort: all passes, `--onnx-ops ort` (every ORT contrib op); --opt none: no passes, standard ops;
  * - HF: `torch.onnx.export` of transformers' ConvBertModel with the same weights
  *   (bench/hf_onnx_export.py, run by --hf-python; without it the column is empty);
  *   its output is checked against ours at every shape (max abs diff in the table);
  * - tfjs: the tfjs target on its wasm backend, all passes (single-threaded in Node).
  * With --contrib, each contrib op alone (standard + one) is timed too.
- * ORT sessions of a shape run interleaved, round by round, so drift on this
- * shared machine hits every column alike; each cell is a median.
+ * ORT sessions of a shape run interleaved, round by round, each round starting
+ * with the next one, so drift on this shared machine hits every column alike;
+ * each cell is a median.
  * Compile: lower + passes + compileOnnx + encode (weights laid out) of the
  * export, and ORT's session creation (load + optimise + prepack) of it.
  */
@@ -25,7 +27,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { compileOnnx, parseOnnxOps, type OnnxCompileOptions } from "../compiler/backends/onnx/index.js";
+import { compileOnnx, CONTRIB_OPS, DEFAULT_ONNX_OPS, parseOnnxOps, type OnnxCompileOptions } from "../compiler/backends/onnx/index.js";
 import { forwardFlops } from "../compiler/analysis/flops.js";
 import { lowerToIR } from "../compiler/ir/lower.js";
 import type { Graph } from "../compiler/ir/types.js";
@@ -45,12 +47,14 @@ const threads = Number(option("--threads", "1"));
 const hfPython = option("--hf-python", process.env.CONVSPEC_HF_PYTHON ?? "");
 const contribStudy = flag("--contrib");
 const withTfjs = !flag("--no-tfjs");
-const SHAPES = [
-  { batch: 1, seqLen: 128 },
-  { batch: 8, seqLen: 128 },
-  { batch: 1, seqLen: 512 },
-];
-const ROUNDS = quick ? 3 : 7;
+const SHAPES = option("--shapes", "1x128,8x128,1x512")
+  .split(",")
+  .map((s) => {
+    const [batch, seqLen] = s.split("x").map(Number);
+    if (!(batch >= 1 && seqLen >= 1)) throw new Error(`--shapes takes BxL pairs like 1x128, not '${s}'`);
+    return { batch, seqLen };
+  });
+const ROUNDS = Number(option("--rounds", quick ? "3" : "7"));
 /** tfjs-wasm is slow: up to this many runs after the warm-up, within the budget. */
 const TFJS_RUNS = quick ? 1 : 5;
 const TFJS_BUDGET_MS = quick ? 5_000 : 30_000;
@@ -111,9 +115,13 @@ async function hfContender(spec: ModelSpec, weights: WeightMap, dir: string): Pr
   const checkpoint = join(dir, `${spec.name}.safetensors`);
   const model = join(dir, `${spec.name}.hf.onnx`);
   writeFileSync(config, JSON.stringify(exportHfConfig(spec)));
-  writeSafetensors(checkpoint, Object.fromEntries(weights), {});
+  await writeSafetensors(checkpoint, Object.fromEntries(weights), {});
   progress(`${spec.name}: torch.onnx.export (HF)`);
-  execFileSync(hfPython, [resolve("bench", "hf_onnx_export.py"), config, checkpoint, model], { stdio: ["ignore", "ignore", "pipe"] });
+  try {
+    execFileSync(hfPython, [resolve("bench", "hf_onnx_export.py"), config, checkpoint, model], { stdio: ["ignore", "ignore", "pipe"] });
+  } catch (e) {
+    throw new Error(`HF export failed (${hfPython}):\n${String((e as { stderr?: Buffer }).stderr ?? e)}`);
+  }
   return ortContender("HF", await createOrtSession(model, { threads }), true);
 }
 
@@ -151,12 +159,12 @@ async function benchModel(name: string, hfDir: string | null): Promise<{ rows: R
   const times = { compileMs: 0, loadMs: 0 };
   progress(`${spec.name}: compiling ONNX`);
   const ort: Contender[] = [
-    await convspecContender("onnx", optimized, weights, parseOnnxOps("ort"), times),
-    await convspecContender("standard", optimized, weights, parseOnnxOps("standard")),
+    await convspecContender("onnx", optimized, weights, parseOnnxOps(DEFAULT_ONNX_OPS), times),
+    await convspecContender("ort", optimized, weights, parseOnnxOps("ort")),
     await convspecContender("--opt none", graph, weights, parseOnnxOps("standard")),
   ];
   if (contribStudy) {
-    for (const op of ["skip-layer-norm", "gelu", "attention", "skip-layer-norm,gelu,attention"]) {
+    for (const op of Object.keys(CONTRIB_OPS)) {
       ort.push(await convspecContender(`+${op}`, optimized, weights, parseOnnxOps(op)));
     }
   }
@@ -173,7 +181,8 @@ async function benchModel(name: string, hfDir: string | null): Promise<{ rows: R
       const outputs = new Map<string, Float32Array>();
       for (const c of ort) outputs.set(c.label, (await time(c, inputs))[1]); // warm-up
       for (let round = 0; round < ROUNDS; round++) {
-        for (const c of ort) {
+        // Each round starts with the next contender, so no column always runs first (or right after another).
+        for (const c of [...ort.slice(round % ort.length), ...ort.slice(0, round % ort.length)]) {
           progress(`${label}: round ${round + 1}/${ROUNDS} ${c.label}`);
           samples.get(c.label)!.push((await time(c, inputs))[0]);
         }
@@ -203,7 +212,7 @@ async function benchModel(name: string, hfDir: string | null): Promise<{ rows: R
 }
 
 function renderTable(rows: Row[], extra: string[]): string {
-  const cols = ["onnx", "standard", "--opt none", ...extra, "HF", "tfjs"];
+  const cols = ["onnx", "ort", "--opt none", ...extra, "HF", "tfjs"];
   const present = cols.filter((c) => rows.some((r) => r.ms[c] !== undefined));
   const fmt = (v: number | undefined) => (v === undefined ? "–" : v.toFixed(1));
   const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "–" : `${(a / b).toFixed(2)}`);
@@ -237,7 +246,7 @@ async function main(): Promise<void> {
     if (hfDir) rmSync(hfDir, { recursive: true, force: true });
   }
   progress("");
-  const extra = contribStudy ? ["+skip-layer-norm", "+gelu", "+attention", "+skip-layer-norm,gelu,attention"] : [];
+  const extra = contribStudy ? Object.keys(CONTRIB_OPS).map((op) => `+${op}`) : [];
   const table = renderTable(rows, extra);
   const notes = [`Compile (in-process, this run): ${compiles.join("; ")}.`, ...(hfDir ? [] : ["No --hf-python given: the HF column is empty."])];
   process.stdout.write(`${table}\n\n${notes.join("\n")}\n`);
@@ -252,11 +261,13 @@ function writeDoc(table: string, notes: string[]): void {
 Produced by \`node bin/run-ts.mjs bench/onnx.ts${args ? ` ${args}` : ""}\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform}/${process.arch},
 onnxruntime-node CPU with ${threads} intra-op thread(s). Seeded random weights (seed 0), inputs all unmasked, output
 \`last_hidden_state\` only. Each ORT cell is the median of ${ROUNDS} runs after a warm-up, the ORT sessions of a
-shape interleaved round by round; tfjs (wasm backend, single-threaded) is the median of up to ${TFJS_RUNS} runs within
+shape interleaved round by round (each round starting one column later); tfjs (wasm backend, single-threaded) is the median of up to ${TFJS_RUNS} runs within
 ${TFJS_BUDGET_MS / 1000} s. GFLOP counts the IR ops \`last_hidden_state\` needs (compiler/analysis).
-"onnx" is the export with all passes and \`--onnx-ops ort\`; "standard" the same with standard ops only;
-"--opt none" the plain lowering (standard ops); "HF" is \`torch.onnx.export\` of transformers' \`ConvBertModel\`
+"onnx" is the export with all passes and the default \`--onnx-ops standard\`; "ort" the same with every ORT contrib op
+(\`--onnx-ops ort\`); "--opt none" the plain lowering (standard ops); "HF" is \`torch.onnx.export\` of transformers' \`ConvBertModel\`
 with the same weights (bench/hf_onnx_export.py), whose output is compared with ours in the last column.
+With \`--contrib\`, "+op" columns add one ORT contrib op to the standard export; why none is in the default:
+compiler/backends/onnx/options.ts.
 
 ${table}
 

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { compileOnnx, parseOnnxOps, printOnnx, type OnnxArtifact } from "../../compiler/backends/onnx/index.js";
+import { compileOnnx, onnxTarget, parseOnnxOps, printOnnx, type OnnxArtifact } from "../../compiler/backends/onnx/index.js";
 import type { LoweringTable } from "../../compiler/backends/onnx/ops/index.js";
 import { ONNX_LOWERINGS } from "../../compiler/backends/onnx/ops/index.js";
 import { onnx } from "../../compiler/backends/onnx/proto.js";
@@ -57,7 +57,7 @@ describe("onnx artifact", () => {
   it("uses standard ops only unless contrib ops are asked for", () => {
     expect(artifact.model.opsetImport).toEqual([{ domain: "", version: 17 }]);
     expect(model.node!.every((n) => n.domain === "")).toBe(true);
-    const contrib = compileOnnx(optimized, outputs, parseOnnxOps("skip-layer-norm,gelu,attention"));
+    const contrib = compileOnnx(optimized, outputs, parseOnnxOps("ort"));
     const domains = new Set(contrib.model.graph!.node!.map((n) => `${n.domain}:${n.opType}`));
     expect(domains).toContain("com.microsoft:MultiHeadAttention");
     expect(domains).toContain("com.microsoft:SkipLayerNormalization");
@@ -78,6 +78,13 @@ describe("onnx artifact", () => {
     const tiedArtifact = compileOnnx(tied, ["mlm_logits"]);
     expect(tiedArtifact.weights.filter((l) => l.name === "embeddings.word_embeddings.weight")).toHaveLength(1);
     expect(tiedArtifact.weights.some((l) => l.name.startsWith("mlm.logits"))).toBe(false);
+  });
+
+  it("has the registry's target shape, --backend picking the operator set", () => {
+    expect(onnxTarget.compile(optimized, outputs, {}).model.opsetImport).toEqual([{ domain: "", version: 17 }]);
+    const ort = onnxTarget.compile(optimized, outputs, { backend: "ort" });
+    expect(ort.model.graph!.node!.some((n) => n.domain === "com.microsoft")).toBe(true);
+    expect(onnxTarget.print(ort)).toContain("com.microsoft.MultiHeadAttention");
   });
 
   it("rejects unknown --onnx-ops with a suggestion", () => {

@@ -26,7 +26,7 @@ const MODES = [
   ["standard", "none"],
   ["standard", "all"],
   ["ort", "all"],
-  ["skip-layer-norm,gelu,attention", "all"],
+  ["attention", "all"],
 ] as const;
 
 async function expectMatchesReference(graph: Graph, weights: WeightMap, batch: number, seqLen: number): Promise<void> {
