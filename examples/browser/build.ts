@@ -1,7 +1,9 @@
 /**
  * Builds the browser demo: the golden tiny-mixed model compiled to a WGSL
  * bundle (`<out>/model/`) and the page script bundled with esbuild
- * (`<out>/main.js`). Usage: node bin/run-ts.mjs examples/browser/build.ts [outDir]
+ * (`<out>/main.js`), and the live-comparison page's script (`<out>/compare.js`:
+ * the compiler front end and analyses bundled for the browser).
+ * Usage: node bin/run-ts.mjs examples/browser/build.ts [outDir]
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -23,6 +25,32 @@ export async function buildBrowserDemo(outDir: string, goldenCase: string): Prom
   const outputs = contractOutputs(graph);
   await writeWgslBundle(compileFor("wgsl", graph, { outputs }).artifact, join(outDir, "model"));
   await build({ entryPoints: [join(here, "main.ts")], bundle: true, format: "esm", target: "es2022", outfile: join(outDir, "main.js"), logLevel: "warning" });
+  await buildComparePage(outDir);
+}
+
+/**
+ * The compare page's script. Node built-ins the front end imports are
+ * replaced: node:path by pathe, node:fs by a stub (the page supplies spec
+ * texts itself), `process` by a small object; .convspec files load as text.
+ * jsonc-parser's UMD build does not bundle: prefer its ES module.
+ */
+export async function buildComparePage(outDir: string): Promise<void> {
+  const noFs = join(here, "shims/no-fs.ts");
+  await build({
+    entryPoints: [join(here, "compare.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    outfile: join(outDir, "compare.js"),
+    mainFields: ["module", "main"],
+    alias: { "node:path": "pathe", "node:fs": noFs, "node:fs/promises": noFs },
+    inject: [join(here, "shims/process.ts")],
+    loader: { ".convspec": "text" },
+    minify: true,
+    legalComments: "none",
+    logLevel: "warning",
+  });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
