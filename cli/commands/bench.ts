@@ -10,6 +10,8 @@ import pc from "picocolors";
 import { findDevice } from "../../compiler/analysis/devices.js";
 import { UserError } from "../../compiler/errors.js";
 import { BENCH_TARGETS, type BenchTarget } from "../bench/executors.js";
+import { checkBackend, targetNamed } from "../../compiler/backends/index.js";
+import { parseSeed } from "../weights.js";
 import { renderBench } from "../bench/render.js";
 import { runBench } from "../bench/run-bench.js";
 import { writeOutputFile } from "../output-file.js";
@@ -45,12 +47,10 @@ export function registerBench(program: Command): void {
     .option("--json", "print the results as JSON (bench-results.schema.json) instead of a table")
     .option("-o, --output <file>", "also write the JSON results to this file (for `convspec report --bench`)")
     .action(async (specs: string[], opts: BenchCommandOptions) => {
-      const target = opts.target as BenchTarget;
-      if (!(BENCH_TARGETS as readonly string[]).includes(target)) throw new UserError(`unknown --target '${opts.target}' (expected ${BENCH_TARGETS.join(" or ")})`);
-      if (opts.backend !== undefined && target !== "tfjs") throw new UserError(`--backend picks a tfjs backend; it does not apply to --target ${target}`);
+      const target: BenchTarget = targetNamed(opts.target);
+      checkBackend(target, opts.backend);
       if (opts.predict !== undefined) findDevice(opts.predict);
-      const seed = Number(opts.seed);
-      if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got '${opts.seed}'`);
+      const seed = parseSeed(opts.seed);
       const inputs = [...specs, ...(opts.weights ? [opts.weights] : [])];
       const results = await runBench(specs, {
         target,

@@ -16,7 +16,10 @@ import { loadSpecWithSources } from "../../compiler/load.js";
 import { resolveOutputs } from "../../compiler/passes/graph-utils.js";
 import { ALL_PASSES, optimize } from "../../compiler/passes/index.js";
 import { compileFor, type Compiled } from "../../compiler/pipeline.js";
+import { checkOutputPath } from "../../compiler/io/write-file.js";
+import { weightedWriter } from "../../runtime/targets.js";
 import { parsePassesOption, parseShape } from "../options.js";
+import { loadModelWeights, parseSeed, type WeightsRequest } from "../weights.js";
 
 interface CompileOptions {
   target: string;
@@ -27,6 +30,8 @@ interface CompileOptions {
   out?: string;
   shape?: string;
   features?: string;
+  weights?: string;
+  seed: string;
 }
 
 export function registerCompile(program: Command): void {
@@ -39,9 +44,11 @@ export function registerCompile(program: Command): void {
     .option("--emit <what>", "ir: print the IR the target runs (after the passes) instead of its artifact")
     .option("--opt <passes>", "all, none, or a comma list of passes", "all")
     .option("--outputs <names>", "comma list of outputs to keep (default: the run contract's outputs)")
-    .option("-o, --out <path>", "write the artifact there (wgsl: a directory) instead of printing it")
+    .option("-o, --out <path>", "write the artifact there (wgsl: a directory; onnx: a .onnx file with the weights) instead of printing it")
     .option("--shape <BxL>", "batch x sequence length to tune for, e.g. 8x512 (wgsl tile choices; default 1x128); the artifact runs at any shape")
     .option("--features <list>", "wgsl: optional adapter features the kernels may use (subgroups); the plan then needs them")
+    .option("--weights <file>", "onnx -o: the safetensors checkpoint whose weights the file holds (default: seeded random weights)")
+    .option("--seed <n>", "onnx -o: seed of the random weights when --weights is absent", "0")
     .addHelpText(
       "after",
       `\nPasses (run in this order): ${ALL_PASSES.map((p) => `\n  ${p.name.padEnd(20)} ${p.summary}`).join("")}\n` +
@@ -50,7 +57,7 @@ export function registerCompile(program: Command): void {
     .action(async (specPath: string, opts: CompileOptions) => {
       if (opts.emit !== undefined && opts.emit !== "ir") throw new UserError(`unknown --emit '${opts.emit}' (expected ir)`);
       const targetName = opts.target === "ir" ? null : targetNamed(opts.target);
-      if (targetName === null && opts.out !== undefined) throw new UserError("-o needs a --target that writes files (wgsl)");
+      if (targetName === null && opts.out !== undefined) throw new UserError("-o needs a --target that writes files (wgsl, onnx)");
       if (targetName !== null) checkBackend(targetName, opts.backend);
       const { spec, sources } = await loadSpecWithSources(specPath);
       const graph = lowerToIR(spec);
@@ -63,15 +70,21 @@ export function registerCompile(program: Command): void {
       }
       const options = { backend: opts.backend, shape: parseShape(opts.shape), features: opts.features?.split(",").map((f) => f.trim()) };
       const compiled = compileFor(targetName, graph, { outputs, passes, options });
-      const inputs = new CommandInputs().addSpec(sources, "the spec");
-      process.stdout.write((opts.emit === "ir" ? printIR(compiled.graph) : await renderArtifact(compiled, opts.out, inputs)) + "\n");
+      const inputs = new CommandInputs().addSpec(sources, "the spec").add(opts.weights, "--weights");
+      const weights = { weights: opts.weights, seed: parseSeed(opts.seed) };
+      process.stdout.write((opts.emit === "ir" ? printIR(compiled.graph) : await renderArtifact(compiled, opts.out, inputs, weights)) + "\n");
     });
 }
 
 /** The artifact printed, or written to `out` (what was written, as a summary). */
-async function renderArtifact<N extends TargetName>({ target, artifact }: Compiled<N>, out: string | undefined, inputs: CommandInputs): Promise<string> {
+async function renderArtifact<N extends TargetName>(compiled: Compiled<N>, out: string | undefined, inputs: CommandInputs, weights: WeightsRequest): Promise<string> {
+  const { target, artifact } = compiled;
   const compiler = compilerTarget(target);
   if (out === undefined) return compiler.print(artifact);
-  if (!compiler.write) throw new UserError(`--target ${target} has no on-disk form; drop -o to print it`);
-  return compiler.write(artifact, out, { inputs });
+  if (compiler.write) return compiler.write(artifact, out, { inputs });
+  // A file that holds the weights (ONNX initializers): its writer lives with the runtime.
+  const writer = await weightedWriter(target);
+  if (!writer) throw new UserError(`--target ${target} has no on-disk form; drop -o to print it`);
+  checkOutputPath(out, { label: `-o ${out}`, inputs });
+  return writer(artifact, out, loadModelWeights(compiled.graph, weights).weights, { inputs });
 }

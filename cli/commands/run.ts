@@ -7,25 +7,20 @@
 import type { Command } from "commander";
 import { UserError } from "../../compiler/errors.js";
 import { CommandInputs } from "../../compiler/io/input-files.js";
-import { FILE_KINDS, readRegularText } from "../../compiler/io/read-file.js";
 import { checkOutputPath } from "../../compiler/io/write-file.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
-import type { Graph } from "../../compiler/ir/types.js";
 import { loadSpecWithSources } from "../../compiler/load.js";
 import { checkBackend, TARGET_NAMES, targetNamed } from "../../compiler/backends/index.js";
 import { compileFor } from "../../compiler/pipeline.js";
-import { isHfConfig } from "../../compiler/spec/hf-config.js";
-import type { ModelInputs, WeightMap } from "../../runtime/executor.js";
+import type { ModelInputs } from "../../runtime/executor.js";
 import { inputsFromJson, limitsOf, readInputsJson } from "../../runtime/inputs.js";
 import { checkResources } from "../../runtime/resources.js";
 import { createExecutor } from "../../runtime/targets.js";
 import { loadTokenizer, predictMasks } from "../../runtime/tokenizer/index.js";
-import {
-  randomWeights, readSafetensors, readSafetensorsHeader, specWithCheckpointHeads, unusedCheckpointKeys, weightsFromSafetensors, writeSafetensors,
-  type SafetensorsFile,
-} from "../../runtime/weights/index.js";
+import { readSafetensorsHeader, specWithCheckpointHeads, writeSafetensors } from "../../runtime/weights/index.js";
 import { contractOutputs } from "../../compiler/ir/outputs.js";
 import { parsePassesOption } from "../options.js";
+import { isConfigJson, loadModelWeights, parseSeed } from "../weights.js";
 
 interface RunOptions {
   weights?: string;
@@ -40,6 +35,7 @@ interface RunOptions {
   seed: string;
   allowNonfinite: boolean;
   memoryCheck: boolean;
+  threads?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -59,6 +55,7 @@ export function registerRun(program: Command): void {
     .option("--seed <n>", "seed of the random weights when --weights is absent", "0")
     .option("--allow-nonfinite", "load weights holding NaN or Inf (refused by default: every output would be NaN)", false)
     .option("--no-memory-check", "run even when the estimated memory exceeds this machine's (or tfjs-wasm's 4 GiB heap)")
+    .option("--threads <n>", "onnx: ONNX Runtime's intra-op threads (default: one per physical core)")
     .action(async (model: string, opts: RunOptions) => {
       await runCommand(model, opts);
     });
@@ -71,8 +68,9 @@ async function runCommand(modelPath: string, opts: RunOptions): Promise<void> {
   const target = targetNamed(opts.target);
   checkBackend(target, opts.backend);
   const topK = positiveInt(opts.topK, "--top-k");
-  const seed = Number(opts.seed);
-  if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got '${opts.seed}'`);
+  const seed = parseSeed(opts.seed);
+  const threads = opts.threads === undefined ? undefined : positiveInt(opts.threads, "--threads");
+  if (threads !== undefined && target !== "onnx") throw new UserError(`--threads sets ONNX Runtime's threads; it does not apply to --target ${target}`);
 
   const loaded = await loadSpecWithSources(modelPath);
   let spec = loaded.spec;
@@ -92,14 +90,17 @@ async function runCommand(modelPath: string, opts: RunOptions): Promise<void> {
   // Without --output only the fill-mask predictions are printed: the MLM logits suffice.
   const outputs = opts.output !== undefined ? contractOutputs(graph) : ["mlm_logits"];
   checkResources(graph, { batch: inputs.batch, seqLen: inputs.seqLen, outputs, target, backend: opts.backend, checkpointBytes: checkpoint?.float32Bytes }, { allowLarge: !opts.memoryCheck });
-  const weights = opts.weights !== undefined
-    ? checkpointWeights(graph, timed(`reading ${opts.weights}`, () => readSafetensors(opts.weights!)), opts.allowNonfinite)
-    : timed(`random weights (seed ${seed})`, () => randomWeights(graph, seed));
+  const { weights, unused } = timed(opts.weights ? `reading ${opts.weights}` : `random weights (seed ${seed})`, () =>
+    loadModelWeights(graph, { weights: opts.weights, seed, allowNonFinite: opts.allowNonfinite }),
+  );
+  if (unused.length > 0 && process.stderr.isTTY) {
+    process.stderr.write(`note: ${unused.length} checkpoint tensors unused by this model (e.g. ${unused.slice(0, 3).join(", ")})\n`);
+  }
   // WGSL: the device first, so the kernels may use its features; tiles are chosen for this input's shape.
   const device = target === "wgsl" ? await (await import("../../runtime/webgpu/device.js")).createDevice() : undefined;
   const options = { backend: opts.backend, shape: { B: inputs.batch, L: inputs.seqLen }, features: device ? [...device.features] : undefined };
   const { artifact } = compileFor(target, graph, { outputs, passes: parsePassesOption(opts.opt), options });
-  const executor = await timedAsync(`preparing the ${target} executor`, () => createExecutor(target, artifact, weights, { device }));
+  const executor = await timedAsync(`preparing the ${target} executor`, () => createExecutor(target, artifact, weights, { device, threads }));
   try {
     const result = await timedAsync(`forward pass (B=${inputs.batch}, L=${inputs.seqLen})`, () => executor.run(inputs, outputs));
     if (opts.output !== undefined) {
@@ -115,24 +116,6 @@ async function runCommand(modelPath: string, opts: RunOptions): Promise<void> {
     executor.dispose();
     device?.destroy();
   }
-}
-
-function isConfigJson(path: string): boolean {
-  if (!path.endsWith(".json")) return false;
-  try {
-    return isHfConfig(JSON.parse(readRegularText(path, FILE_KINDS.json)));
-  } catch {
-    return false; // loadSpec already read it; a parse error would have been reported there
-  }
-}
-
-function checkpointWeights(graph: Graph, checkpoint: SafetensorsFile, allowNonFinite: boolean): WeightMap {
-  const weights = weightsFromSafetensors(graph, checkpoint, { allowNonFinite });
-  const unused = unusedCheckpointKeys(graph, checkpoint);
-  if (unused.length > 0 && process.stderr.isTTY) {
-    process.stderr.write(`note: ${unused.length} checkpoint tensors unused by this model (e.g. ${unused.slice(0, 3).join(", ")})\n`);
-  }
-  return weights;
 }
 
 function positiveInt(text: string, flag: string): number {

@@ -6,12 +6,13 @@
 import { didYouMean } from "../diagnostics.js";
 import { UserError } from "../errors.js";
 import type { CompilerTarget, CompilerTargets, TargetName } from "./target.js";
+import { onnxTarget } from "./onnx/target.js";
 import { tfjsTarget } from "./tfjs/target.js";
 import { wgslTarget } from "./wgsl/target.js";
 
 export type { Artifacts, CompilerTarget, TargetName, TargetOptions } from "./target.js";
 
-export const COMPILER_TARGETS: CompilerTargets = { tfjs: tfjsTarget, wgsl: wgslTarget };
+export const COMPILER_TARGETS: CompilerTargets = { tfjs: tfjsTarget, wgsl: wgslTarget, onnx: onnxTarget };
 
 export const TARGET_NAMES = Object.keys(COMPILER_TARGETS) as TargetName[];
 

@@ -9,6 +9,7 @@
  */
 import type { CommandInputs } from "../io/input-files.js";
 import type { Graph } from "../ir/types.js";
+import type { OnnxArtifact } from "./onnx/artifact.js";
 import type { TfjsPlan } from "./tfjs/plan.js";
 import type { WgslFlags } from "./wgsl/flags.js";
 import type { WgslProgramPlan } from "./wgsl/plan.js";
@@ -19,13 +20,15 @@ export interface Artifacts {
   tfjs: TfjsPlan;
   /** Generated WGSL kernels, dispatches, buffer slots: runs on any GPUDevice. */
   wgsl: WgslProgramPlan;
+  /** An ONNX ModelProto without weight data, plus each initializer's layout (weights are attached when written or run). */
+  onnx: OnnxArtifact;
 }
 
 export type TargetName = keyof Artifacts;
 
 /** Options a target may use; each target refuses the ones that do not apply to it. */
 export interface TargetOptions {
-  /** The execution backend inside the target (tfjs: tensorflow, wasm, cpu). */
+  /** The execution backend inside the target (tfjs: tensorflow, wasm, cpu; onnx: the operator set, standard or ort). */
   backend?: string;
   /** WGSL: optional adapter features the kernels may use (`subgroups`); the plan records what it used. */
   features?: readonly string[];
@@ -48,7 +51,8 @@ export interface CompilerTarget<N extends TargetName> {
   /**
    * Writes the artifact under `out` (`compile -o`), never over one of the
    * command's `inputs`; returns what to tell the user. Absent when the
-   * target has no on-disk form.
+   * target has no on-disk form, or when that form needs the weights (ONNX:
+   * runtime/targets.ts has its writer).
    */
   write?(artifact: Artifacts[N], out: string, io: { inputs?: CommandInputs }): Promise<string>;
 }

@@ -17,6 +17,7 @@ const MUST_HANDLE = [
   "compiler/ir/ops.ts", // params, FLOPs, scratch, printing
   "compiler/backends/tfjs/print.ts", // the tfjs kernels each op runs
   "compiler/backends/tfjs/weight-layout.ts", // the weights each op reads, laid out
+  "compiler/backends/onnx/ops/index.ts", // the ONNX nodes
   "compiler/backends/wgsl/lowering.ts", // the WGSL kernel or view
   "runtime/reference/interpreter.ts", // the double-precision oracle
   "runtime/tfjs/ops/index.ts", // the tfjs implementation

@@ -80,8 +80,8 @@ describe("convspec bench", () => {
   });
 
   it("bad options: --target, --backend with wgsl, --reps 0, an unknown --predict device", async () => {
-    expect((await cli("bench", TINY[0], "--target", "onnx")).stderr).toBe("error: unknown --target 'onnx' (expected tfjs or wgsl)\n");
-    expect((await cli("bench", TINY[0], "--target", "wgsl", "--backend", "wasm")).stderr).toBe("error: --backend picks a tfjs backend; it does not apply to --target wgsl\n");
+    expect((await cli("bench", TINY[0], "--target", "onnxx")).stderr).toBe("error: unknown target 'onnxx' (did you mean 'onnx'?); targets: tfjs, wgsl, onnx\n");
+    expect((await cli("bench", TINY[0], "--target", "wgsl", "--backend", "wasm")).stderr).toBe("error: --backend does not apply to --target wgsl (it has no backends to choose from)\n");
     expect((await cli("bench", TINY[0], "--reps", "0")).stderr).toBe("error: --reps expects positive integers, got '0'\n");
     expect((await cli("bench", TINY[0], "--predict", "h200")).stderr).toMatch(/^error: unknown device 'h200' \(did you mean 'h100'\?\)/);
   });

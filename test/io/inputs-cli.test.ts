@@ -4,7 +4,7 @@
  * weights, nested cells, huge vocabularies) give a located error, not a hang,
  * a stack trace or silent NaN outputs.
  */
-import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { goldenDir } from "../frontend/helpers.js";
