@@ -32,9 +32,9 @@ export function registerCompile(program: Command): void {
     .description("lower a spec to the IR, optimise it, and print or write a target's artifact")
     .argument("<spec>", ".convspec, JSON spec or Hugging Face config.json")
     .option("--target <target>", `ir (print the IR) or a target: ${TARGET_NAMES.join(", ")}`, "ir")
-    .option("--backend <name>", "the target's backend, where it has several (tfjs: tensorflow, wasm, cpu)")
+    .option("--backend <name>", "the target's backend, where it has several (tfjs: tensorflow, webgpu, wasm, cpu; the tfjs plan shows how it runs on each)")
     .option("--emit <what>", "ir: print the IR the target runs (after the passes) instead of its artifact")
-    .option("--opt <passes>", "all, none, or a comma list of passes", "all")
+    .option("--opt <passes>", "all, none (also: every op lowered as written, no backend-tuned forms), or a comma list of passes", "all")
     .option("--outputs <names>", "comma list of outputs to keep (default: the run contract's outputs)")
     .option("-o, --out <path>", "write the artifact there (wgsl: a directory) instead of printing it")
     .addHelpText(

@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { TFJS_BACKENDS, type TfjsBackendName } from "../../compiler/backends/tfjs/plan.js";
 import { UserError } from "../../compiler/errors.js";
-import { loadTensorflow } from "./tensorflow.js";
+import { BackendUnavailable, loadTensorflow } from "./tensorflow.js";
 import { adapterName, createTfjsWebGpuBackend, isSoftwareAdapter, registeredWebGpuAdapter } from "./webgpu.js";
 
 export { TFJS_BACKENDS, type TfjsBackendName };
@@ -54,7 +54,7 @@ export function onBackend<T>(name: TfjsBackendName, work: () => Promise<T> | T):
 /** Makes `name` the active tfjs backend, loading it on first use. */
 export async function useBackend(name: TfjsBackendName): Promise<void> {
   const problem = await tryBackend(name, false);
-  if (problem !== null) throw new UserError(`tfjs backend '${name}' is not available: ${problem}`);
+  if (problem !== null) throw new UserError(`tfjs backend '${name}' is not available: ${problem.message.split("\n")[0]}`);
 }
 
 /** The first backend in preference order that loads; `requested` forces one. */
@@ -68,24 +68,24 @@ export async function selectBackend(requested?: TfjsBackendName): Promise<Backen
   }
   const skipped: BackendChoice["skipped"] = [];
   for (const backend of TFJS_BACKENDS) {
-    const why = await tryBackend(backend, true);
-    if (why === null) return { backend, auto: true, skipped };
-    skipped.push({ backend, why });
+    const problem = await tryBackend(backend, true);
+    if (problem === null) return { backend, auto: true, skipped };
+    skipped.push({ backend, why: problem instanceof BackendUnavailable ? problem.short : problem.message.split("\n")[0] });
   }
   throw new UserError(`no tfjs backend could be initialised (${skipped.map((s) => `${s.backend}: ${s.why}`).join("; ")})`);
 }
 
 /** Activates `name`; returns null on success or why it failed. With `auto`, a software WebGPU adapter counts as a failure. */
-async function tryBackend(name: TfjsBackendName, auto: boolean): Promise<string | null> {
+async function tryBackend(name: TfjsBackendName, auto: boolean): Promise<Error | null> {
   try {
     await register(name, auto);
     const ok = await tf.setBackend(name);
-    if (!ok) return "it failed to initialise";
+    if (!ok) return new Error("it failed to initialise");
     await tf.ready();
     if (name === "cpu") silenceNodeAdvice();
     return null;
   } catch (e) {
-    return (e as Error).message.split("\n")[0];
+    return e instanceof Error ? e : new Error(String(e));
   }
 }
 

@@ -24,11 +24,21 @@ function isMissingPackage(error: unknown): boolean {
   return (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && (message ?? "").includes(`'${TFJS_NODE_GPU}'`);
 }
 
+/** Why a backend could not load: `message` in full (an explicit --backend fails with it), `short` for `auto`'s one-line note. */
+export class BackendUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly short: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The user-facing reason an import of tfjs-node-gpu failed. */
-export function tensorflowLoadProblem(error: unknown): string {
-  if (isMissingPackage(error)) return NOT_INSTALLED;
+export function tensorflowLoadProblem(error: unknown): BackendUnavailable {
+  if (isMissingPackage(error)) return new BackendUnavailable(NOT_INSTALLED, "not installed (optional, see README)");
   const first = String((error as Error)?.message ?? error).split("\n")[0];
-  return `${NATIVE_FAILED} (${first}); ${NATIVE_HELP}`;
+  return new BackendUnavailable(`${NATIVE_FAILED} (${first}); ${NATIVE_HELP}`, `installed, but its native library did not load (${first})`);
 }
 
 export type ModuleImporter = (specifier: string) => Promise<unknown>;
@@ -36,11 +46,11 @@ export type ModuleImporter = (specifier: string) => Promise<unknown>;
 // A variable specifier keeps bundlers and tsc from requiring the optional package.
 const importModule: ModuleImporter = (specifier) => import(specifier);
 
-/** Imports tfjs-node-gpu, which registers the "tensorflow" backend; throws an Error with tensorflowLoadProblem's message. */
+/** Imports tfjs-node-gpu, which registers the "tensorflow" backend; throws tensorflowLoadProblem's BackendUnavailable. */
 export async function loadTensorflow(load: ModuleImporter = importModule): Promise<void> {
   try {
     await load(TFJS_NODE_GPU);
   } catch (e) {
-    throw new Error(tensorflowLoadProblem(e));
+    throw tensorflowLoadProblem(e);
   }
 }
