@@ -34,10 +34,18 @@ export class BackendUnavailable extends Error {
   }
 }
 
+/** The error at the bottom of a `cause` chain (loaders wrap the native error). */
+function rootCause(error: unknown): unknown {
+  let at = error;
+  for (let depth = 0; depth < 8 && at instanceof Error && at.cause !== undefined; depth++) at = at.cause;
+  return at;
+}
+
 /** The user-facing reason an import of tfjs-node-gpu failed. */
 export function tensorflowLoadProblem(error: unknown): BackendUnavailable {
   if (isMissingPackage(error)) return new BackendUnavailable(NOT_INSTALLED, "not installed (optional, see README)");
-  const first = String((error as Error)?.message ?? error).split("\n")[0];
+  const root = rootCause(error);
+  const first = String((root as Error)?.message ?? root).split("\n")[0];
   return new BackendUnavailable(`${NATIVE_FAILED} (${first}); ${NATIVE_HELP}`, `installed, but its native library did not load (${first})`);
 }
 
