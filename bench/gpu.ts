@@ -2,10 +2,12 @@
  * `npm run bench:gpu`: the WebGPU target (generated WGSL) on conv-bert-base
  * (specs/conv-bert-base.convspec, backbone only, seeded random weights) at
  * B1/B8 x L128/L512, with the TensorFlow.js target measured in the same run
- * beside it, both compiled from the same optimised graph. Writes a markdown
- * table to docs/bench-gpu.md.
+ * beside it on its auto backend and on tfjs's WebGPU backend registered on
+ * the WGSL target's own device (same adapter, same run), all compiled from
+ * the same optimised graph. Prints a markdown table; `--write-docs` also
+ * writes it to docs/bench-gpu.md.
  *
- *   npm run bench:gpu -- [--quick] [--cases b1l128,b8l512] [--reps N] [--no-tfjs] [--no-write]
+ *   npm run bench:gpu -- [--quick] [--cases b1l128,b8l512] [--reps N] [--no-tfjs] [--no-tfjs-webgpu] [--write-docs]
  *
  * Latency: median wall time of executor.run (input upload, one forward,
  * read-back of last_hidden_state), after one warm-up run that also compiles.
@@ -23,6 +25,7 @@ import { compilerTarget, type TargetName } from "../compiler/backends/index.js";
 import { optimize } from "../compiler/passes/index.js";
 import type { Executor, ModelInputs } from "../runtime/executor.js";
 import { createExecutor } from "../runtime/targets.js";
+import { createTfjsWebGpuBackend } from "../runtime/tfjs/webgpu.js";
 import { createDevice, requestAdapter } from "../runtime/webgpu/index.js";
 import { randomWeights } from "../runtime/weights/index.js";
 import { flag, median, option, syntheticInputs } from "./common.js";
@@ -61,13 +64,21 @@ async function main(): Promise<void> {
   const adapterName = [adapter.info.vendor, adapter.info.architecture, adapter.info.description].filter(Boolean).join(" ") || "unknown adapter";
   // One optimised graph for every target: the rows compare targets, not pass sets.
   const optimised = optimize(graph, { passes: "all", requestedOutputs: OUTPUTS });
-  const targets: TargetName[] = flag("--no-tfjs") ? ["wgsl"] : ["wgsl", "tfjs"];
+  const device = await createDevice();
+  // Each row: a target and its backend (undefined: the target's default).
+  const targets: [TargetName, string | undefined][] = [["wgsl", undefined]];
+  if (!flag("--no-tfjs")) targets.push(["tfjs", undefined]);
+  if (!flag("--no-tfjs-webgpu")) {
+    await createTfjsWebGpuBackend(device, adapter.info); // tfjs's WebGPU kernels on the WGSL rows' device
+    targets.push(["tfjs", "webgpu"]);
+  }
 
   const rows: Row[] = [];
-  for (const target of targets) {
-    const artifact = compilerTarget(target).compile(optimised, OUTPUTS, {});
-    const executor = await createExecutor(target, artifact, weights, target === "wgsl" ? { device: await createDevice() } : {});
-    const label = "backend" in executor ? `tfjs (${String((executor as { backend: string }).backend)})` : `wgsl (${adapterName})`;
+  for (const [target, backend] of targets) {
+    const artifact = compilerTarget(target).compile(optimised, OUTPUTS, { backend });
+    const executor = await createExecutor(target, artifact, weights, target === "wgsl" ? { device } : {});
+    const tfjsBackend = "backend" in executor ? String((executor as { backend: string }).backend) : null;
+    const label = tfjsBackend === null ? `wgsl (${adapterName})` : tfjsBackend === "webgpu" ? `tfjs webgpu (${adapterName})` : `tfjs (${tfjsBackend})`;
     for (const c of cases) {
       const m = /^b(\d+)l(\d+)$/.exec(c);
       if (!m) throw new Error(`bad case '${c}' (expected e.g. b1l128)`);
@@ -82,7 +93,7 @@ async function main(): Promise<void> {
 
   const table = render(rows);
   console.log(table);
-  if (!flag("--no-write")) {
+  if (flag("--write-docs")) {
     const doc = resolve("docs/bench-gpu.md");
     const note =
       `# WebGPU benchmark: conv-bert-base (backbone)\n\n` +
@@ -97,6 +108,7 @@ async function main(): Promise<void> {
 }
 
 function render(rows: Row[]): string {
+  // Every row is compared with the WGSL row of its shape (same adapter for the tfjs webgpu rows).
   const wgsl = new Map(rows.filter((r) => r.target.startsWith("wgsl")).map((r) => [r.shape, r.medianMs]));
   const lines = ["| target | shape | median ms | GFLOP/s | time ÷ wgsl time |", "|---|---|---:|---:|---:|"];
   for (const r of rows) {
