@@ -15,7 +15,11 @@
  * - A [512,768]@[768,3072] matMul runs at 19 GFLOP/s, 8 column blocks of 384
  *   at 22 (126 vs 109 ms); [512,3072]@[3072,768] 124 ms, 2 blocks 106 ms.
  * On webgpu (tfjs-backend-webgpu, Mesa llvmpipe), attention B1 L128: batched
- * 64.5 ms, per-head forms 128-145 ms: one dispatch per op wins there.
+ * 64.5 ms, per-head forms 128-145 ms: one dispatch per op wins there. A
+ * fused projection split by slices vs one matMul per segment: no difference
+ * there (1676 vs 1635 ms at [512,768] -> 4x384; 83 vs 81 ms at [128,256] ->
+ * 4x128), so GPUs keep the one matMul that reads x once (to be settled on a
+ * real GPU by the device bench).
  * tf.fused.matMul fuses linear, relu, relu6, elu, prelu, leakyrelu, sigmoid on
  * every backend; of convspec's activations only relu is among them.
  */
