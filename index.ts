@@ -26,6 +26,8 @@ export type { ModelSpec } from "./compiler/spec/model-spec.js";
 
 /** Compile (the passes, then the target) and create the executor: the whole path from a graph to something that runs. */
 export async function prepare<N extends TargetName>(target: N, graph: Graph, weights: WeightMap, request: CompileRequest & ExecutorOptions): Promise<Executor> {
-  const { artifact } = compileFor(target, graph, request);
+  // A device given: its features are what the kernels may use.
+  const features = request.options?.features ?? (request.device ? [...request.device.features] : undefined);
+  const { artifact } = compileFor(target, graph, { ...request, options: { ...request.options, features } });
   return createExecutor(target, artifact, weights, { device: request.device });
 }

@@ -5,11 +5,13 @@
  */
 import { Command, CommanderError } from "commander";
 import { isUserError } from "../compiler/errors.js";
+import { registerBench } from "./commands/bench.js";
 import { registerCheck } from "./commands/check.js";
 import { registerCompile } from "./commands/compile.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerImportHf } from "./commands/import-hf.js";
 import { registerExport } from "./commands/export.js";
+import { registerReport } from "./commands/report.js";
 import { registerRun } from "./commands/run.js";
 
 export function buildProgram(): Command {
@@ -18,7 +20,7 @@ export function buildProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerCheck, registerCompile, registerCompare, registerImportHf, registerExport, registerRun]) {
+  for (const register of [registerCheck, registerCompile, registerCompare, registerImportHf, registerExport, registerRun, registerBench, registerReport]) {
     register(program);
   }
   for (const command of program.commands) command.exitOverride();

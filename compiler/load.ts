@@ -19,13 +19,20 @@ import type { ModelSpec } from "./spec/model-spec.js";
 import { schemaDiagnostics } from "./spec/schema.js";
 
 export async function loadSpec(path: string): Promise<ModelSpec> {
+  return (await loadSpecWithSources(path)).spec;
+}
+
+/** `loadSpec`, also naming every file it read (the spec, and each file reached through `extends`): outputs must not overwrite them. */
+export async function loadSpecWithSources(path: string): Promise<{ spec: ModelSpec; sources: string[] }> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (e) {
     throw new UserError(`cannot read spec '${path}': ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
   }
-  return loadSpecFromText(text, path);
+  if (extname(path).toLowerCase() !== ".convspec") return { spec: loadSpecFromText(text, path), sources: [path] };
+  const resolved = loadDsl(text, path);
+  return { spec: resolved.spec, sources: [...resolved.sources.keys()] };
 }
 
 /** Loads a spec from text; `fileName` picks the format by extension and resolves `extends`. */

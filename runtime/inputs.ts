@@ -5,20 +5,16 @@
  * file, the field and the offending row/column, because a bad id silently
  * gathering a wrong embedding row is far worse than an error.
  */
-import { readFileSync } from "node:fs";
 import { UserError } from "../compiler/errors.js";
 import { inputLimits, type Graph, type InputLimits } from "../compiler/ir/types.js";
+import { escapeControl, previewJson } from "../compiler/io/preview.js";
+import { FILE_KINDS, readRegularText } from "../compiler/io/read-file.js";
 import type { ModelInputs } from "./executor.js";
 
 export type { InputLimits } from "../compiler/ir/types.js";
 
 export function readInputsJson(path: string, graph: Graph): ModelInputs {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new UserError(`cannot read inputs file ${path}: ${(e as Error).message}`);
-  }
+  const text = readRegularText(path, FILE_KINDS.inputs);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -41,7 +37,7 @@ export function inputsFromJson(json: unknown, limits: InputLimits, source: strin
   const fields = json as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
     if (!["input_ids", "attention_mask", "token_type_ids"].includes(key)) {
-      fail(`unknown field '${key}' (expected input_ids, attention_mask, token_type_ids)`);
+      fail(`unknown field '${escapeControl(key)}' (expected input_ids, attention_mask, token_type_ids)`);
     }
   }
   if (fields.input_ids === undefined) fail("missing 'input_ids'");
@@ -90,7 +86,7 @@ function matrix(value: unknown, name: string, shape: [number, number] | undefine
       fail(`'${name}' is not rectangular: row ${b} has ${cells.length} entries, expected ${width}${shape ? " (as input_ids)" : ""}`);
     }
     cells.forEach((cell, l) => {
-      if (typeof cell !== "number" || !Number.isInteger(cell)) fail(`'${name}'[${b}][${l}] is ${JSON.stringify(cell)}; expected an integer`);
+      if (typeof cell !== "number" || !Number.isInteger(cell)) fail(`'${name}'[${b}][${l}] is ${previewJson(cell)}; expected an integer`);
     });
   });
   return rows as number[][];

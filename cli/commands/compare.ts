@@ -1,117 +1,109 @@
 /**
  * `convspec compare <specs...>`: parameters, FLOPs and activation memory of
- * several models side by side, each with its ratio to the first. The numbers
- * come from the IR (compiler/analysis); conventions are in docs/analysis.md.
+ * several models side by side, each with its ratio to the first; optionally
+ * per layer and the latency predicted on named devices. The numbers come from
+ * the IR (compiler/analysis); conventions are in docs/analysis.md. What is
+ * shown is built once (cli/compare/comparison.ts) and printed as a terminal
+ * table, markdown, CSV or JSON (cli/compare/render.ts).
  */
-import Table from "cli-table3";
 import type { Command } from "commander";
 import pc from "picocolors";
-import { BACKBONE_PARTS, summarizeModel, type ModelSummary } from "../../compiler/analysis/summary.js";
-import { formatTerms } from "../../compiler/ir/polynomial.js";
+import { findDevice, PRECISIONS, type Device, type Precision } from "../../compiler/analysis/devices.js";
+import { summarizeModel, type ModelSummary } from "../../compiler/analysis/summary.js";
 import { UserError } from "../../compiler/errors.js";
-import type { Part } from "../../compiler/ir/types.js";
 import { loadSpec } from "../../compiler/load.js";
+import { buildComparison } from "../compare/comparison.js";
+import { renderColumns, renderCsv, renderMarkdown, renderRows, textWidth } from "../compare/render.js";
 
 interface CompareOptions {
   batch: string;
   seq: string;
+  device: string[];
+  precision: string;
+  perLayer?: boolean;
+  format: string;
   json?: boolean;
+  layout: string;
+  width?: string;
 }
 
-const PART_LABELS: Record<Part, string> = {
-  embeddings: "embeddings (+ projection)", self_attention: "self-attention", span_conv: "span-based dynamic conv",
-  attention_output: "attention output + LN", ffn: "feed-forward", pooler: "pooler", mlm_head: "MLM head", cls_head: "classifier head",
-};
+const FORMATS = ["table", "md", "csv", "json"] as const;
+const LAYOUTS = ["auto", "columns", "rows"] as const;
 
 export function registerCompare(program: Command): void {
   program
     .command("compare")
-    .description("compare models side by side: parameters, FLOPs of one forward at each sequence length, activation memory, per-part shares, ratio to the first")
+    .description("compare models side by side: parameters, FLOPs of one forward at each sequence length, activation memory, per-part shares, predicted latency, ratio to the first")
     .argument("<specs...>", "spec files (.convspec, convspec JSON, HF config.json); the first is the baseline")
-    .option("--batch <B>", "batch size for FLOPs and memory", "1")
-    .option("--seq <L[,L...]>", "sequence lengths, comma separated", "128,512")
-    .option("--json", 'print {"models":[...]} as JSON instead of a table')
-    .action(async (specs: string[], options: CompareOptions) => {
-      const batch = positiveInt(options.batch, "--batch");
-      const seqLens = options.seq.split(",").map((s) => positiveInt(s.trim(), "--seq"));
-      const models: ModelSummary[] = [];
-      for (const path of specs) {
-        const spec = await loadSpec(path);
-        const tooLong = seqLens.find((L) => L > spec.maxPositions);
-        if (tooLong !== undefined) throw new UserError(`${path}: --seq ${tooLong} exceeds the model's max positions (${spec.maxPositions})`);
-        models.push(summarizeModel(path, spec, { batch, seqLens }));
+    .option("--batch <B[,B...]>", "batch sizes for FLOPs, memory and predictions, comma separated", "1")
+    .option("--seq <L[,L...]>", "sequence lengths, comma separated; a length beyond a model's max positions is marked '—' for that model", "128,512")
+    .option("--device <name[,name...]>", "predict the backbone's latency, at each --batch (default 1 and 8) and --seq, on these device profiles (e.g. h100, a100, l4, rtx4090, m2, m3, iris-xe, cpu-wasm); repeatable", collect, [])
+    .option("--precision <p>", `precision of the predictions: ${PRECISIONS.join(", ")}`, "fp32")
+    .option("--per-layer", "add per-layer sections: head split, parameters, FLOPs")
+    .option("--format <format>", `output format: ${FORMATS.join(", ")}`, "table")
+    .option("--json", "the same as --format json")
+    .option("--layout <layout>", "table layout: columns (a column per model), rows (a row per model, one table per section), or auto: rows when the columns would not fit the terminal", "auto")
+    .option("--width <columns>", "terminal width for --layout auto (default: the terminal's)")
+    .action(async (specs: string[], options: CompareOptions, command: Command) => {
+      const format = options.json ? "json" : oneOf(options.format, FORMATS, "--format");
+      const layout = oneOf(options.layout, LAYOUTS, "--layout");
+      const batches = positiveInts(options.batch, "--batch");
+      const requested = positiveInts(options.seq, "--seq");
+      const precision = oneOf(options.precision, PRECISIONS, "--precision") as Precision;
+      const devices: Device[] = options.device.flatMap((d) => d.split(",")).map((d) => d.trim()).filter(Boolean).map(findDevice);
+      const width = options.width === undefined ? process.stdout.columns : positiveInts(options.width, "--width")[0];
+
+      const loaded = [];
+      for (const path of specs) loaded.push({ path, spec: await loadSpec(path) });
+      const longest = Math.max(...loaded.map((m) => m.spec.maxPositions));
+      const beyondAll = requested.filter((L) => L > longest);
+      if (beyondAll.length > 0 && command.getOptionValueSource("seq") !== "default") {
+        const L = beyondAll[0];
+        throw new UserError(loaded.length === 1 ? `${loaded[0].path}: --seq ${L} exceeds the model's max positions (${longest})` : `--seq ${L} exceeds the max positions of every model (at most ${longest})`);
       }
-      process.stdout.write(options.json ? JSON.stringify({ models }, null, 2) + "\n" : renderComparison(models, batch, seqLens) + "\n");
+      const seqLens = requested.filter((L) => L <= longest);
+      // Predictions default to B=1 and B=8: one request against a batch that fills the GPU.
+      const predictBatches = command.getOptionValueSource("batch") === "default" ? [1, 8] : batches;
+      const models: ModelSummary[] = loaded.map(({ path, spec }) => summarizeModel(path, spec, { batch: batches[0], batches, seqLens, devices, predictBatches, precision }));
+      process.stdout.write(render(models, { format, layout, width, batches, predictBatches, seqLens, perLayer: options.perLayer === true }) + "\n");
     });
 }
 
-function positiveInt(text: string, option: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UserError(`${option} expects positive integers, got '${text}'`);
-  return Number(text);
+interface RenderOptions {
+  format: (typeof FORMATS)[number];
+  layout: (typeof LAYOUTS)[number];
+  width: number | undefined;
+  batches: number[];
+  predictBatches: number[];
+  seqLens: number[];
+  perLayer: boolean;
 }
 
-/** The side-by-side table, one column per model. */
-export function renderComparison(models: readonly ModelSummary[], batch: number, seqLens: readonly number[]): string {
-  const table = new Table({
-    head: ["", ...models.map((m, i) => `${pc.bold(m.name)}${i === 0 ? pc.dim(" (baseline)") : ""}\n${pc.dim(m.spec)}`)],
-    colAligns: ["left", ...models.map(() => "right" as const)],
-    style: { head: [], border: [] },
-    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" }, // no rule between rows: sections are enough
+function render(models: ModelSummary[], o: RenderOptions): string {
+  if (o.format === "json") return JSON.stringify({ models }, null, 2);
+  const comparison = buildComparison(models, { batches: o.batches, predictBatches: o.predictBatches, seqLens: o.seqLens, perLayer: o.perLayer });
+  if (o.format === "md") return renderMarkdown(comparison);
+  if (o.format === "csv") return renderCsv(comparison);
+  const color = pc.isColorSupported && process.stdout.isTTY === true;
+  if (o.layout === "rows") return renderRows(comparison, color, o.width);
+  const columns = renderColumns(comparison, color);
+  const tooWide = o.layout === "auto" && o.width !== undefined && textWidth(columns) > o.width;
+  return tooWide ? renderRows(comparison, color, o.width) : columns;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function positiveInts(text: string, option: string): number[] {
+  return text.split(",").map((s) => {
+    const t = s.trim();
+    if (!/^\d+$/.test(t) || Number(t) < 1) throw new UserError(`${option} expects positive integers, got '${t}'`);
+    return Number(t);
   });
-  const section = (title: string) => {
-    if (table.length > 0) table.push(models.map(() => "").concat("")); // a blank line between sections
-    table.push([pc.bold(pc.cyan(title)), ...models.map(() => "")]);
-  };
-  // A row of numbers, each model after the first with its ratio to the first.
-  const row = (label: string, value: (m: ModelSummary) => number, format: (n: number) => string) => {
-    const base = value(models[0]);
-    table.push([label, ...models.map((m, i) => format(value(m)) + (i === 0 ? "" : ` ${ratio(value(m), base)}`))]);
-  };
-
-  section("Parameters");
-  row("backbone", (m) => m.params.backbone, exact);
-  row("  embeddings (+ projection)", (m) => m.params.embeddings + m.params.projection, exact);
-  row("  encoder layers", (m) => m.params.layers, exact);
-  if (models.some((m) => m.params.pooler > 0)) row("  pooler", (m) => m.params.pooler, exact);
-  row("task heads", (m) => m.params.heads, exact);
-  row("total", (m) => m.params.total, exact);
-
-  section(`FLOPs of one forward, B=${batch}`);
-  table.push(["backbone formula", ...models.map((m) => pc.dim(formatTerms(m.flops.formula.backbone, compact)))]);
-  for (const L of seqLens) row(`backbone, L=${L}`, (m) => m.flops.bySeqLen[L].backbone, gflop);
-  for (const L of seqLens) row(`with task heads, L=${L}`, (m) => m.flops.bySeqLen[L].total, gflop);
-
-  for (const L of seqLens) {
-    section(`Backbone FLOPs by part, L=${L}`);
-    for (const part of BACKBONE_PARTS) {
-      if (models.every((m) => m.flops.bySeqLen[L].byPart[part] === 0)) continue;
-      table.push([`  ${PART_LABELS[part]}`, ...models.map((m) => percent(m.flops.bySeqLen[L].byPart[part] / m.flops.bySeqLen[L].backbone))]);
-    }
-  }
-
-  section(`Backbone activations, B=${batch}, f32`);
-  for (const L of seqLens) row(`peak live, L=${L}`, (m) => m.memory.bySeqLen[L].peakBytes, mebibytes);
-  for (const L of seqLens) row(`  + attention scores, L=${L}`, (m) => m.memory.bySeqLen[L].peakWithScratchBytes, mebibytes);
-  for (const L of seqLens) row(`memory-plan arena, L=${L}`, (m) => m.memory.bySeqLen[L].arenaBytes, mebibytes);
-  for (const L of seqLens) row(`sum of intermediates, L=${L}`, (m) => m.memory.bySeqLen[L].intermediatesBytes, mebibytes);
-
-  const note = pc.dim(
-    "Ratios (×) are to the baseline. A multiply-add is 2 FLOPs; softmax, LayerNorm and GELU conventions: docs/analysis.md.\n" +
-      "Memory: the backbone forward after all passes, each value freed at its last use; the arena is the static memory plan.",
-  );
-  return `${table.toString()}\n${note}`;
 }
 
-const exact = (n: number) => n.toLocaleString("en-US");
-const gflop = (n: number) => `${(n / 1e9).toFixed(2)} GFLOP`;
-const mebibytes = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
-const percent = (x: number) => (x === 0 ? pc.dim("—") : `${(100 * x).toFixed(1)} %`);
-const compact = (n: number) => new Intl.NumberFormat("en-US", { notation: "compact", maximumSignificantDigits: 3 }).format(n);
-
-/** `×0.97`, green when smaller than the baseline, yellow when larger. */
-function ratio(value: number, base: number): string {
-  if (base === 0) return pc.dim("(—)");
-  const r = value / base;
-  const text = `×${r.toFixed(2)}`;
-  return r < 0.995 ? pc.green(text) : r > 1.005 ? pc.yellow(text) : pc.dim(text);
+function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UserError(`${option} must be one of ${allowed.join(", ")}, got '${value}'`);
+  return value as T;
 }

@@ -11,11 +11,12 @@ import { UserError } from "../../compiler/errors.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
 import { contractOutputs } from "../../compiler/ir/outputs.js";
 import { printIR } from "../../compiler/ir/print.js";
-import { loadSpec } from "../../compiler/load.js";
+import { CommandInputs } from "../../compiler/io/input-files.js";
+import { loadSpecWithSources } from "../../compiler/load.js";
 import { resolveOutputs } from "../../compiler/passes/graph-utils.js";
 import { ALL_PASSES, optimize } from "../../compiler/passes/index.js";
 import { compileFor, type Compiled } from "../../compiler/pipeline.js";
-import { parsePassesOption } from "../options.js";
+import { parsePassesOption, parseShape } from "../options.js";
 
 interface CompileOptions {
   target: string;
@@ -24,6 +25,8 @@ interface CompileOptions {
   opt: string;
   outputs?: string;
   out?: string;
+  shape?: string;
+  features?: string;
 }
 
 export function registerCompile(program: Command): void {
@@ -37,6 +40,8 @@ export function registerCompile(program: Command): void {
     .option("--opt <passes>", "all, none (also: every op lowered as written, no backend-tuned forms), or a comma list of passes", "all")
     .option("--outputs <names>", "comma list of outputs to keep (default: the run contract's outputs)")
     .option("-o, --out <path>", "write the artifact there (wgsl: a directory) instead of printing it")
+    .option("--shape <BxL>", "batch x sequence length to tune for, e.g. 8x512 (wgsl tile choices; default 1x128); the artifact runs at any shape")
+    .option("--features <list>", "wgsl: optional adapter features the kernels may use (subgroups); the plan then needs them")
     .addHelpText(
       "after",
       `\nPasses (run in this order): ${ALL_PASSES.map((p) => `\n  ${p.name.padEnd(20)} ${p.summary}`).join("")}\n` +
@@ -47,7 +52,8 @@ export function registerCompile(program: Command): void {
       const targetName = opts.target === "ir" ? null : targetNamed(opts.target);
       if (targetName === null && opts.out !== undefined) throw new UserError("-o needs a --target that writes files (wgsl)");
       if (targetName !== null) checkBackend(targetName, opts.backend);
-      const graph = lowerToIR(await loadSpec(specPath));
+      const { spec, sources } = await loadSpecWithSources(specPath);
+      const graph = lowerToIR(spec);
       const outputs = opts.outputs ? opts.outputs.split(",").map((s) => s.trim()) : contractOutputs(graph);
       const passes = parsePassesOption(opts.opt);
       if (targetName === null) {
@@ -55,15 +61,17 @@ export function registerCompile(program: Command): void {
         process.stdout.write(printIR(optimize(graph, { passes, requestedOutputs: outputs })) + "\n");
         return;
       }
-      const compiled = compileFor(targetName, graph, { outputs, passes, options: { backend: opts.backend } });
-      process.stdout.write((opts.emit === "ir" ? printIR(compiled.graph) : await renderArtifact(compiled, opts.out)) + "\n");
+      const options = { backend: opts.backend, shape: parseShape(opts.shape), features: opts.features?.split(",").map((f) => f.trim()) };
+      const compiled = compileFor(targetName, graph, { outputs, passes, options });
+      const inputs = new CommandInputs().addSpec(sources, "the spec");
+      process.stdout.write((opts.emit === "ir" ? printIR(compiled.graph) : await renderArtifact(compiled, opts.out, inputs)) + "\n");
     });
 }
 
 /** The artifact printed, or written to `out` (what was written, as a summary). */
-async function renderArtifact<N extends TargetName>({ target, artifact }: Compiled<N>, out: string | undefined): Promise<string> {
+async function renderArtifact<N extends TargetName>({ target, artifact }: Compiled<N>, out: string | undefined, inputs: CommandInputs): Promise<string> {
   const compiler = compilerTarget(target);
   if (out === undefined) return compiler.print(artifact);
   if (!compiler.write) throw new UserError(`--target ${target} has no on-disk form; drop -o to print it`);
-  return compiler.write(artifact, out);
+  return compiler.write(artifact, out, { inputs });
 }

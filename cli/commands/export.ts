@@ -1,21 +1,9 @@
-import { renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../../compiler/errors.js";
-import { loadSpec } from "../../compiler/load.js";
+import { CommandInputs } from "../../compiler/io/input-files.js";
+import { checkOutputPath, writeOutputText } from "../../compiler/io/write-file.js";
+import { loadSpecWithSources } from "../../compiler/load.js";
 import { exportHfConfig } from "../../compiler/spec/hf-config.js";
-
-/** Writes to a temporary name in the same folder, then renames: never a half-written file. */
-export function writeTextAtomic(path: string, text: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
-  } catch (e) {
-    rmSync(temp, { force: true });
-    throw new UserError(`cannot write '${path}': ${(e as Error).message}`);
-  }
-}
 
 export function registerExport(program: Command): void {
   program
@@ -23,15 +11,17 @@ export function registerExport(program: Command): void {
     .description("write a spec as a resolved convspec JSON spec (--format json) or a Hugging Face ConvBERT config.json (--format hf)")
     .argument("<spec>", "a .convspec file, a convspec JSON spec or an HF config.json")
     .option("-f, --format <format>", "json (resolved ModelSpec) or hf (Hugging Face ConvBERT config.json)", "json")
-    .option("-o, --output <file>", "write here instead of standard output")
+    .option("-o, --output <file>", "write here instead of standard output (never over the spec or a file it extends)")
     .action(async (specPath: string, options: { format: string; output?: string }) => {
       if (options.format !== "json" && options.format !== "hf") {
         throw new UserError(`unknown export format '${options.format}': use json or hf`);
       }
-      const spec = await loadSpec(specPath);
+      const { spec, sources } = await loadSpecWithSources(specPath);
+      const output = { label: `-o ${options.output}`, inputs: new CommandInputs().addSpec(sources, "the spec") };
+      checkOutputPath(options.output, output);
       const value = options.format === "json" ? spec : exportHfConfig(spec);
       const text = JSON.stringify(value, null, 2) + "\n";
-      if (options.output) writeTextAtomic(options.output, text);
+      if (options.output) await writeOutputText(options.output, text, output);
       else process.stdout.write(text);
     });
 }

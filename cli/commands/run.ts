@@ -5,20 +5,23 @@
  * contract output in a safetensors file, and/or the [MASK] predictions.
  */
 import type { Command } from "commander";
-import { readFileSync } from "node:fs";
 import { UserError } from "../../compiler/errors.js";
+import { CommandInputs } from "../../compiler/io/input-files.js";
+import { FILE_KINDS, readRegularText } from "../../compiler/io/read-file.js";
+import { checkOutputPath } from "../../compiler/io/write-file.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
 import type { Graph } from "../../compiler/ir/types.js";
-import { loadSpec } from "../../compiler/load.js";
+import { loadSpecWithSources } from "../../compiler/load.js";
 import { checkBackend, TARGET_NAMES, targetNamed } from "../../compiler/backends/index.js";
 import { compileFor } from "../../compiler/pipeline.js";
 import { isHfConfig } from "../../compiler/spec/hf-config.js";
 import type { ModelInputs, WeightMap } from "../../runtime/executor.js";
 import { inputsFromJson, limitsOf, readInputsJson } from "../../runtime/inputs.js";
+import { checkResources } from "../../runtime/resources.js";
 import { createExecutor } from "../../runtime/targets.js";
 import { loadTokenizer, predictMasks } from "../../runtime/tokenizer/index.js";
 import {
-  randomWeights, readSafetensors, specWithCheckpointHeads, unusedCheckpointKeys, weightsFromSafetensors, writeSafetensors,
+  randomWeights, readSafetensors, readSafetensorsHeader, specWithCheckpointHeads, unusedCheckpointKeys, weightsFromSafetensors, writeSafetensors,
   type SafetensorsFile,
 } from "../../runtime/weights/index.js";
 import { contractOutputs } from "../../compiler/ir/outputs.js";
@@ -36,6 +39,8 @@ interface RunOptions {
   opt: string;
   output?: string;
   seed: string;
+  allowNonfinite: boolean;
+  memoryCheck: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -53,6 +58,8 @@ export function registerRun(program: Command): void {
     .option("--opt <passes>", "all, none (also: every op lowered as written, no backend-tuned forms), or a comma list of passes", "all")
     .option("--output <file>", "safetensors file for the outputs (float32)")
     .option("--seed <n>", "seed of the random weights when --weights is absent", "0")
+    .option("--allow-nonfinite", "load weights holding NaN or Inf (refused by default: every output would be NaN)", false)
+    .option("--no-memory-check", "run even when the estimated memory exceeds this machine's (or tfjs-wasm's 4 GiB heap)")
     .action(async (model: string, opts: RunOptions) => {
       await runCommand(model, opts);
     });
@@ -68,12 +75,14 @@ async function runCommand(modelPath: string, opts: RunOptions): Promise<void> {
   const seed = Number(opts.seed);
   if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got '${opts.seed}'`);
 
-  let spec = await loadSpec(modelPath);
-  const checkpoint = opts.weights === undefined ? null : timed(`reading ${opts.weights}`, () => readSafetensors(opts.weights!));
+  const loaded = await loadSpecWithSources(modelPath);
+  let spec = loaded.spec;
+  const checkpoint = opts.weights === undefined ? null : readSafetensorsHeader(opts.weights);
+  const inputFiles = new CommandInputs().addSpec(loaded.sources).addAll(checkpoint?.files ?? [], "--weights").add(opts.inputs, "--inputs").add(opts.vocab, "--vocab");
+  checkOutputPath(opts.output, { label: `--output ${opts.output}`, inputs: inputFiles });
   if (checkpoint && isConfigJson(modelPath)) spec = specWithCheckpointHeads(spec, checkpoint);
   if (opts.text !== undefined && !spec.heads.mlm) throw new UserError(`--text needs a masked-LM head, and model '${spec.name}' has none`);
   const graph = lowerToIR(spec);
-  const weights = checkpoint ? checkpointWeights(graph, checkpoint) : timed(`random weights (seed ${seed})`, () => randomWeights(graph, seed));
 
   const tokenizer = opts.text === undefined ? null : loadTokenizer(opts.vocab!);
   const encoded = tokenizer?.encode(opts.text!);
@@ -83,14 +92,21 @@ async function runCommand(modelPath: string, opts: RunOptions): Promise<void> {
 
   // Without --output only the fill-mask predictions are printed: the MLM logits suffice.
   const outputs = opts.output !== undefined ? contractOutputs(graph) : ["mlm_logits"];
-  const { artifact } = compileFor(target, graph, { outputs, passes: parsePassesOption(opts.opt), options: { backend: opts.backend } });
-  const executor = await timedAsync(`preparing the ${target} executor`, () => createExecutor(target, artifact, weights));
+  checkResources(graph, { batch: inputs.batch, seqLen: inputs.seqLen, outputs, target, backend: opts.backend, checkpointBytes: checkpoint?.float32Bytes }, { allowLarge: !opts.memoryCheck });
+  const weights = opts.weights !== undefined
+    ? checkpointWeights(graph, timed(`reading ${opts.weights}`, () => readSafetensors(opts.weights!)), opts.allowNonfinite)
+    : timed(`random weights (seed ${seed})`, () => randomWeights(graph, seed));
+  // WGSL: the device first, so the kernels may use its features; tiles are chosen for this input's shape.
+  const device = target === "wgsl" ? await (await import("../../runtime/webgpu/device.js")).createDevice() : undefined;
+  const options = { backend: opts.backend, shape: { B: inputs.batch, L: inputs.seqLen }, features: device ? [...device.features] : undefined };
+  const { artifact } = compileFor(target, graph, { outputs, passes: parsePassesOption(opts.opt), options });
+  const executor = await timedAsync(`preparing the ${target} executor`, () => createExecutor(target, artifact, weights, { device }));
   // Only a choice made here is news: an explicit --backend is what the user asked for.
   if (opts.backend === undefined && executor.runsOn !== undefined) notice(executor.runsOn);
   try {
     const result = await timedAsync(`forward pass (B=${inputs.batch}, L=${inputs.seqLen})`, () => executor.run(inputs, outputs));
     if (opts.output !== undefined) {
-      writeSafetensors(opts.output, result, { generator: "convspec run", model: spec.name, target: opts.target });
+      await writeSafetensors(opts.output, result, { generator: "convspec run", model: spec.name, target: opts.target }, { label: `--output ${opts.output}`, inputs: inputFiles });
     }
     if (tokenizer && encoded) {
       for (const { position, candidates } of predictMasks(result.mlm_logits, encoded.ids, tokenizer.maskId, topK)) {
@@ -100,20 +116,21 @@ async function runCommand(modelPath: string, opts: RunOptions): Promise<void> {
     }
   } finally {
     executor.dispose();
+    device?.destroy();
   }
 }
 
 function isConfigJson(path: string): boolean {
   if (!path.endsWith(".json")) return false;
   try {
-    return isHfConfig(JSON.parse(readFileSync(path, "utf8")));
+    return isHfConfig(JSON.parse(readRegularText(path, FILE_KINDS.json)));
   } catch {
     return false; // loadSpec already read it; a parse error would have been reported there
   }
 }
 
-function checkpointWeights(graph: Graph, checkpoint: SafetensorsFile): WeightMap {
-  const weights = weightsFromSafetensors(graph, checkpoint);
+function checkpointWeights(graph: Graph, checkpoint: SafetensorsFile, allowNonFinite: boolean): WeightMap {
+  const weights = weightsFromSafetensors(graph, checkpoint, { allowNonFinite });
   const unused = unusedCheckpointKeys(graph, checkpoint);
   if (unused.length > 0 && process.stderr.isTTY) {
     process.stderr.write(`note: ${unused.length} checkpoint tensors unused by this model (e.g. ${unused.slice(0, 3).join(", ")})\n`);

@@ -7,8 +7,10 @@
  * COMPILER_TARGETS (compiler/backends/index.ts) and one in EXECUTORS
  * (runtime/targets.ts); the type checker points at every place left.
  */
+import type { CommandInputs } from "../io/input-files.js";
 import type { Graph } from "../ir/types.js";
 import type { TfjsPlan } from "./tfjs/plan.js";
+import type { WgslFlags } from "./wgsl/flags.js";
 import type { WgslProgramPlan } from "./wgsl/plan.js";
 
 /** Each target's compiled form. */
@@ -31,6 +33,12 @@ export interface TargetOptions {
    * picks "direct" for `--opt none`. Targets without such choices ignore it.
    */
   lowering?: "tuned" | "direct";
+  /** WGSL: optional adapter features the kernels may use (`subgroups`); the plan records what it used. */
+  features?: readonly string[];
+  /** WGSL: tuning knobs over DEFAULT_FLAGS. */
+  flags?: Partial<WgslFlags>;
+  /** The batch and sequence length to tune for (tile choices); the artifact still runs at any shape. */
+  shape?: { B: number; L: number };
 }
 
 export interface CompilerTarget<N extends TargetName> {
@@ -43,8 +51,12 @@ export interface CompilerTarget<N extends TargetName> {
   compile(graph: Graph, outputs: readonly string[], options: TargetOptions): Artifacts[N];
   /** The artifact as text: what `convspec compile --target <name>` prints. */
   print(artifact: Artifacts[N]): string;
-  /** Writes the artifact under `out` (`compile -o`), returns what to tell the user; absent when it has no on-disk form. */
-  write?(artifact: Artifacts[N], out: string): Promise<string>;
+  /**
+   * Writes the artifact under `out` (`compile -o`), never over one of the
+   * command's `inputs`; returns what to tell the user. Absent when the
+   * target has no on-disk form.
+   */
+  write?(artifact: Artifacts[N], out: string, io: { inputs?: CommandInputs }): Promise<string>;
 }
 
 export type CompilerTargets = { [N in TargetName]: CompilerTarget<N> };

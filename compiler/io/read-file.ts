@@ -28,10 +28,10 @@ export const FILE_KINDS = {
 
 /**
  * Opens `path` without blocking (O_NONBLOCK: opening a FIFO with no writer
- * must not hang), checks it is a regular file within the kind's cap, and
- * reads it whole.
+ * must not hang) and checks it is a regular file within the kind's cap.
+ * The caller reads from `fd` (positioned reads) and closes it.
  */
-export function readRegularFile(path: string, kind: FileKind): Buffer {
+export function openRegularFile(path: string, kind: FileKind): { fd: number; size: number } {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -45,14 +45,32 @@ export function readRegularFile(path: string, kind: FileKind): Buffer {
     if (stat.size > kind.maxBytes) {
       throw new UserError(`${kind.what} ${path} is ${formatBytes(stat.size)}, more than the ${formatBytes(kind.maxBytes)} a ${kind.what} may be`);
     }
-    const buffer = Buffer.allocUnsafe(stat.size);
-    let read = 0;
-    while (read < stat.size) {
-      const n = readSync(fd, buffer, read, stat.size - read, read);
-      if (n === 0) break; // shrank while reading
-      read += n;
-    }
-    return read === stat.size ? buffer : buffer.subarray(0, read);
+    return { fd, size: stat.size };
+  } catch (e) {
+    closeSync(fd);
+    if (e instanceof UserError) throw e;
+    throw new UserError(`cannot read ${kind.what} ${path}: ${describeErrno(e)}`);
+  }
+}
+
+/** Reads `length` bytes at `position` of `fd` into `into` (at most 1 GiB per read call: fs reads are limited to 2 GiB); returns the bytes read. */
+export function readFully(fd: number, into: Uint8Array, position: number): number {
+  let read = 0;
+  while (read < into.byteLength) {
+    const n = readSync(fd, into, read, Math.min(into.byteLength - read, 2 ** 30), position + read);
+    if (n === 0) break; // the file shrank while reading
+    read += n;
+  }
+  return read;
+}
+
+/** Reads a regular file whole (see `openRegularFile`). */
+export function readRegularFile(path: string, kind: FileKind): Buffer {
+  const { fd, size } = openRegularFile(path, kind);
+  try {
+    const buffer = Buffer.allocUnsafe(size);
+    const read = readFully(fd, buffer, 0);
+    return read === size ? buffer : buffer.subarray(0, read);
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(`cannot read ${kind.what} ${path}: ${describeErrno(e)}`);
@@ -75,9 +93,15 @@ function describeErrno(e: unknown): string {
   return (e as Error).message;
 }
 
+/** Bytes in binary units, one decimal ("1.5 GiB"); absurd sizes in exponent form ("9.09e+11 PiB"). */
 export function formatBytes(bytes: number): string {
-  if (bytes >= GiB) return `${(bytes / GiB).toFixed(1)} GiB`;
-  if (bytes >= MiB) return `${(bytes / MiB).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} bytes`;
+  const units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = value >= 1e6 ? value.toExponential(2) : unit === 0 ? String(value) : value.toFixed(1);
+  return `${digits} ${units[unit]}`;
 }

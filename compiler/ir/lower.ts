@@ -64,7 +64,7 @@ function linear(
   const bias = options.biasShape === null ? null : b.param(`${key}.bias`, options.biasShape ?? [outFeatures], "zeros");
   const inShape = b.values[x].shape;
   const shape = [...inShape.slice(0, -1), outFeatures];
-  return b.op<LinearOp>({ kind: "linear", inputs: [x], gated: false, inFeatures, groups, segments: [{ weight, bias, outFeatures }], activation: "none" }, output, shape);
+  return b.op<LinearOp>({ kind: "linear", inputs: [x], inFeatures, groups, segments: [{ weight, bias, outFeatures, operand: { kind: "input" } }], activation: "none" }, output, shape);
 }
 
 function layerNorm(b: GraphBuilder, x: string, output: string, key: string, width: number, eps: number): string {
@@ -129,7 +129,7 @@ function lowerBlock(b: GraphBuilder, spec: ModelSpec, block: BlockSpec, i: numbe
     const convValues = linear(b, x, v("conv_values"), `${key}.conv_out_layer`, H, A);
     const convInputs = block.maskSpan ? [kernelLogits, convValues, "attention_mask"] : [kernelLogits, convValues];
     branches.push(
-      b.op<DynamicConvOp>({ kind: "dynamic_conv", inputs: convInputs, heads: c, headSize: d, kernelSize: K, maskSpan: block.maskSpan }, v("span_conv"), BL(A)),
+      b.op<DynamicConvOp>({ kind: "dynamic_conv", inputs: convInputs, heads: c, headSize: d, kernelSize: K, maskSpan: block.maskSpan, logits: null }, v("span_conv"), BL(A)),
     );
   }
   const mixedWidth = (a + c) * d;

@@ -11,7 +11,7 @@
  * what it fused, so every pass preserves the graph's FLOPs.
  */
 import { add, monomial, scale, shapeSize, ZERO, type Polynomial } from "./polynomial.js";
-import type { LinearOp, OpKind, OpOf, Part, Shape } from "./types.js";
+import { assertNever, type LinearOp, type LinearOperand, type OpKind, type OpOf, type Part, type Shape, type SumTerm } from "./types.js";
 
 export const ACTIVATION_FLOPS = 1;
 export const SOFTMAX_FLOPS = 5;
@@ -88,25 +88,25 @@ export const OP_TABLE: OpTable = {
     describe: (op, param) => ` gamma=${param(op.gamma)} beta=${param(op.beta)} eps=${op.eps}`,
   },
   add_layer_norm: {
-    summary: "LayerNorm of a sum of terms (values, table gathers, position rows)",
-    params: (op) => [...op.terms.flatMap((t) => (t.kind === "value" ? [] : [t.table])), op.gamma, op.beta],
-    flops: (op, ctx) => perOutputElement(op.terms.length - 1 + LAYER_NORM_FLOPS)(op, ctx),
+    summary: "LayerNorm of a sum of terms (values, table gathers, position rows, one linear)",
+    params: (op) => [...op.terms.flatMap(termParams), op.gamma, op.beta],
+    flops: (op, ctx) => [
+      ...perOutputElement(op.terms.length - 1 + LAYER_NORM_FLOPS)(op, ctx),
+      ...op.terms.flatMap((t) => (t.kind === "linear" ? [matmulFlops(ctx.shapeOf(op.inputs[t.input]), t.inFeatures / t.groups, ctx.shapeOf(op.outputs[0]).at(-1) as number, t.bias, op.part, ctx)] : [])),
+    ],
     scratch: noScratch,
-    describe: (op, param) => {
-      const terms = op.terms.map((t) => (t.kind === "value" ? `#${t.input}` : t.kind === "gather" ? `${param(t.table)}[#${t.ids}]` : `${param(t.table)}[:L]`));
-      return ` terms=${terms.join(" + ")} gamma=${param(op.gamma)} beta=${param(op.beta)} eps=${op.eps}`;
-    },
+    describe: (op, param) => ` terms=${op.terms.map((t) => describeTerm(t, param)).join(" + ")} gamma=${param(op.gamma)} beta=${param(op.beta)} eps=${op.eps}`,
   },
   linear: {
-    summary: "x @ W + b per segment (x gated by a second input when fused), optional activation",
-    params: (op) => op.segments.flatMap((s) => (s.bias ? [s.weight, s.bias] : [s.weight])),
+    summary: "operand @ W + b per segment (the operand: the input, gated, or depthwise-convolved), optional activation",
+    params: (op) => op.segments.flatMap((s) => [...operandParams(s.operand), s.weight, ...(s.bias ? [s.bias] : [])]),
     flops: linearFlops,
     scratch: noScratch,
     describe: (op, param) => {
-      const segments = op.segments.map((s) => `${param(s.weight)}${s.bias ? ` + ${param(s.bias)}` : ""}`).join(" | ");
+      const segments = op.segments.map((s) => `${describeOperand(s.operand, param)}${param(s.weight)}${s.bias ? ` + ${param(s.bias)}` : ""}`).join(" | ");
       const groups = op.groups > 1 ? ` groups=${op.groups}` : "";
       const act = op.activation !== "none" ? ` act=${op.activation}` : "";
-      return ` in=${op.inFeatures}${op.gated ? " gated" : ""}${groups}${act} w=${segments}`;
+      return ` in=${op.inFeatures}${groups}${act} w=${segments}`;
     },
   },
   activation: {
@@ -146,12 +146,22 @@ export const OP_TABLE: OpTable = {
     describe: (op) => ` heads=${op.heads} head_size=${op.headSize} scale=${op.scale.toPrecision(6)}`,
   },
   dynamic_conv: {
-    summary: "span-based dynamic convolution: softmax over K taps, weighted sum over the span",
-    params: none,
-    // Per (batch, position, head): softmax over K taps, then K taps for each of d channels.
-    flops: (op) => [{ part: op.part, flops: monomial(op.heads * (SOFTMAX_FLOPS * op.kernelSize + 2 * op.kernelSize * op.headSize), 1, 1) }],
+    summary: "span-based dynamic convolution: softmax over K taps, weighted sum over the span (kernel logits in-op when fused)",
+    params: (op) => (op.logits ? [op.logits.weight, ...(op.logits.bias ? [op.logits.bias] : [])] : []),
+    flops: (op, ctx) => {
+      // Per (batch, position, head): softmax over K taps, then K taps for each of d channels.
+      const conv = { part: op.part, flops: monomial(op.heads * (SOFTMAX_FLOPS * op.kernelSize + 2 * op.kernelSize * op.headSize), 1, 1) };
+      if (!op.logits) return [conv];
+      // The folded gated linear: the gating product, then (a ⊙ gate) @ W + b.
+      const rows = shapeSize(ctx.shapeOf(op.inputs[0]).slice(0, -1));
+      const gating = { part: op.part, flops: scale(rows, op.logits.inFeatures) };
+      return [gating, matmulFlops(ctx.shapeOf(op.inputs[0]), op.logits.inFeatures, op.heads * op.kernelSize, op.logits.bias, op.part, ctx), conv];
+    },
     scratch: (op) => monomial(op.heads * op.kernelSize, 1, 1),
-    describe: (op) => ` heads=${op.heads} head_size=${op.headSize} k=${op.kernelSize}${op.maskSpan ? " masked" : ""}`,
+    describe: (op, param) => {
+      const logits = op.logits ? ` logits=(#0 ⊙ #1) @ ${param(op.logits.weight)}${op.logits.bias ? ` + ${param(op.logits.bias)}` : ""}` : "";
+      return ` heads=${op.heads} head_size=${op.headSize} k=${op.kernelSize}${op.maskSpan ? " masked" : ""}${logits}`;
+    },
   },
   take_first: {
     summary: "the first token: [B,L,H] -> [B,H]",
@@ -162,21 +172,84 @@ export const OP_TABLE: OpTable = {
   },
 };
 
-/** Each segment: rows · (2·in/G·out + bias + activation), attributed to its own part; gating adds rows·in. */
+/** Each segment: rows · (2·in/G·out + bias + activation) plus what its fused operand costs, attributed to its own part. */
 function linearFlops(op: LinearOp, ctx: OpContext): PartFlops[] {
-  const rows = shapeSize(ctx.shapeOf(op.inputs[0]).slice(0, -1));
+  const inputShape = ctx.shapeOf(op.inputs[0]);
+  const rows = shapeSize(inputShape.slice(0, -1));
   const activation = op.activation === "none" ? 0 : ACTIVATION_FLOPS;
-  const segments = op.segments.map((segment): PartFlops => {
+  return op.segments.flatMap((segment): PartFlops[] => {
     const perRow = segment.outFeatures * (2 * (op.inFeatures / op.groups) + (segment.bias ? 1 : 0) + activation);
     // A fused projection keeps each segment's part (query -> self_attention,
     // conv_out_layer -> span_conv) via its bias, which is never shared (a tied
     // LM head shares only its weight).
     const part = (segment.bias && ctx.partOfParam(segment.bias)) || op.part;
-    return { part, flops: scale(rows, perRow) };
+    const operand = operandFlops(segment.operand, op.inFeatures);
+    return [{ part, flops: scale(rows, perRow + operand) }];
   });
-  if (!op.gated) return segments;
-  // The folded gating multiply, one FLOP per element of the gated operand, in the part of the op that was fused in.
-  return [{ part: op.part, flops: scale(rows, op.inFeatures) }, ...segments];
+}
+
+/** FLOPs per row of forming a fused operand: the gating product, or K taps per channel of the depthwise conv. */
+function operandFlops(operand: LinearOperand, inFeatures: number): number {
+  switch (operand.kind) {
+    case "input":
+      return 0;
+    case "gated":
+      return inFeatures;
+    case "depthwise_conv":
+      return 2 * operand.kernelSize * inFeatures;
+    default:
+      return assertNever(operand, "linear operand");
+  }
+}
+
+/** rows · (2·in·out + bias), attributed to the bias's part when it has one. */
+function matmulFlops(inputShape: Shape, inPerGroup: number, outFeatures: number, bias: string | null, fallback: Part, ctx: OpContext): PartFlops {
+  const rows = shapeSize(inputShape.slice(0, -1));
+  return { part: (bias && ctx.partOfParam(bias)) || fallback, flops: scale(rows, outFeatures * (2 * inPerGroup + (bias ? 1 : 0))) };
+}
+
+const operandParams = (operand: LinearOperand): string[] => (operand.kind === "depthwise_conv" ? [operand.weight] : []);
+
+function termParams(term: SumTerm): string[] {
+  switch (term.kind) {
+    case "value":
+      return [];
+    case "gather":
+    case "positions":
+      return [term.table];
+    case "linear":
+      return [term.weight, ...(term.bias ? [term.bias] : [])];
+    default:
+      return assertNever(term, "sum term");
+  }
+}
+
+function describeOperand(operand: LinearOperand, param: (key: string) => string): string {
+  switch (operand.kind) {
+    case "input":
+      return "";
+    case "gated":
+      return `(⊙ #${operand.gate}) `;
+    case "depthwise_conv":
+      return `(dwconv ${param(operand.weight)} k=${operand.kernelSize}${operand.mask === null ? "" : ` masked by #${operand.mask}`}) `;
+    default:
+      return assertNever(operand, "linear operand");
+  }
+}
+
+function describeTerm(term: SumTerm, param: (key: string) => string): string {
+  switch (term.kind) {
+    case "value":
+      return `#${term.input}`;
+    case "gather":
+      return `${param(term.table)}[#${term.ids}]`;
+    case "positions":
+      return `${param(term.table)}[:L]`;
+    case "linear":
+      return `(#${term.input} @ ${param(term.weight)}${term.bias ? ` + ${param(term.bias)}` : ""}${term.groups > 1 ? ` groups=${term.groups}` : ""})`;
+    default:
+      return assertNever(term, "sum term");
+  }
 }
 
 /** Dispatches through the table with the op's own type (TypeScript cannot narrow a mapped-table lookup by itself). */

@@ -89,12 +89,15 @@ export interface LayerNormOp extends OpCommon {
  * One summand of `add_layer_norm`:
  * - `value`: inputs[input] itself ([B,L,C], or [L,C] broadcast over B);
  * - `gather`: rows of `table` picked by the integer ids inputs[ids] ([B,L]);
- * - `positions`: rows 0..L-1 of `table`, broadcast over B (reads no input).
+ * - `positions`: rows 0..L-1 of `table`, broadcast over B (reads no input);
+ * - `linear`: inputs[input] @ weight + bias (one segment, groups as in
+ *   LinearOp), the projection feeding a residual LayerNorm folded in.
  */
 export type SumTerm =
   | { kind: "value"; input: number }
   | { kind: "gather"; table: string; ids: number }
-  | { kind: "positions"; table: string };
+  | { kind: "positions"; table: string }
+  | { kind: "linear"; input: number; weight: string; bias: string | null; inFeatures: number; groups: number };
 
 /**
  * LayerNorm of a sum: LN(Σ terms). Produced by fusion: the residual add +
@@ -110,7 +113,22 @@ export interface AddLayerNormOp extends OpCommon {
 }
 
 /**
- * One output segment of a linear: `x @ weight + bias`.
+ * How a linear segment's left operand is formed from the op's inputs:
+ * - `input`: inputs[0] itself;
+ * - `gated`: inputs[0] ⊙ inputs[gate] (q-gating, folded in by fusion);
+ * - `depthwise_conv`: the depthwise conv of inputs[0] over the sequence
+ *   (see DepthwiseConvOp; `weight` [C,1,K]), positions whose inputs[mask]
+ *   is 0 reading as zero when `mask` is set (the span key's separable conv,
+ *   folded in by fusion).
+ * Fused operands are never stored: a backend computes them as it loads.
+ */
+export type LinearOperand =
+  | { kind: "input" }
+  | { kind: "gated"; gate: number }
+  | { kind: "depthwise_conv"; weight: string; kernelSize: number; mask: number | null };
+
+/**
+ * One output segment of a linear: `operand @ weight + bias`.
  * Weight layout: groups == 1 -> HF `[out, in]` (a trailing 1 allowed, as the
  * pointwise conv `[out, in, 1]`); groups > 1 -> `[G, in/G, out/G]` (HF grouped
  * linear, not transposed). Bias is `[out]` (or `[out, 1]`), or absent.
@@ -119,18 +137,18 @@ export interface LinearSegment {
   weight: string;
   bias: string | null;
   outFeatures: number;
+  operand: LinearOperand;
 }
 
 /**
- * `y_i = act(x @ W_i + b_i)` for each segment i, one output per segment
- * (x = inputs[0], or inputs[0] ⊙ inputs[1] when `gated`).
- * A plain lowering has one segment; projection fusion concatenates segments
- * that read the same input (one matmul, several outputs).
+ * `y_i = act(operand_i @ W_i + b_i)` for each segment i, one output per
+ * segment. A plain lowering has one segment reading inputs[0]; projection
+ * fusion concatenates segments that read the same input (one matmul,
+ * several outputs), and fusion may fold a gate or a depthwise conv into a
+ * segment's operand.
  */
 export interface LinearOp extends OpCommon {
   kind: "linear";
-  /** The matmul's left operand is inputs[0] ⊙ inputs[1] (q-gating folded in by fusion), never stored. */
-  gated: boolean;
   inFeatures: number;
   groups: number;
   segments: LinearSegment[];
@@ -184,8 +202,8 @@ export interface AttentionOp extends OpCommon {
 
 /**
  * Span-based dynamic (lightweight) convolution: inputs kernel logits g
- * [B,L,heads*K] and values u [B,L,heads*headSize] (+ attention_mask when
- * `maskSpan`). `w = softmax_t(g[b,l,h*K+t])`,
+ * [B,L,heads*K] and values u [B,L,heads*headSize] (+ attention_mask, the
+ * last input, when `maskSpan`). `w = softmax_t(g[b,l,h*K+t])`,
  * `out[b,l,h*d+j] = Σ_t w[b,l,h,t] u[b,l+t-(K-1)/2,h*d+j]`, zero outside.
  */
 export interface DynamicConvOp extends OpCommon {
@@ -194,6 +212,12 @@ export interface DynamicConvOp extends OpCommon {
   headSize: number;
   kernelSize: number;
   maskSpan: boolean;
+  /**
+   * Set when fusion folded the kernel-logits linear in: the inputs are then
+   * [a, gate, u (+ mask)] and g = (a ⊙ gate) @ weight + bias ([heads*K, in]
+   * HF layout) is computed in the op, never stored.
+   */
+  logits: { weight: string; bias: string | null; inFeatures: number } | null;
 }
 
 /** `x[:, 0, :]`: the first token ([B,L,H] -> [B,H]). */

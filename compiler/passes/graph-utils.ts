@@ -1,20 +1,8 @@
 /** Small queries and rebuilds over an IR graph, shared by the passes and analyses. */
-import { didYouMean } from "../dsl/diagnostics.js";
-import { UserError } from "../errors.js";
 import { paramsRead } from "../ir/ops.js";
 import type { Graph, Op, Value } from "../ir/types.js";
 
-/** Value ids of the requested output names; an unknown name is the user's mistake. */
-export function resolveOutputs(graph: Graph, names: readonly string[]): string[] {
-  return names.map((name) => {
-    const id = graph.outputs[name];
-    if (id !== undefined) return id;
-    const available = Object.keys(graph.outputs);
-    const closest = didYouMean(name, available);
-    const hint = closest ? ` (did you mean '${closest}'?)` : "";
-    throw new UserError(`model '${graph.name}' has no output '${name}'${hint}; it has: ${available.join(", ")}`);
-  });
-}
+export { resolveOutputs } from "../ir/outputs.js";
 
 /** Value id -> indices of the ops reading it, in op order. */
 export function readersOf(ops: readonly Op[]): Map<string, number[]> {

@@ -12,7 +12,10 @@ import { deadCodeElimination } from "./dead-code.js";
 import { foldActivations } from "./fold-activation.js";
 import { fuseAddLayerNorm } from "./fuse-add-layer-norm.js";
 import { fuseGate } from "./fuse-gate.js";
+import { fuseLinearNorm } from "./fuse-linear-norm.js";
 import { fuseProjections } from "./fuse-projections.js";
+import { fuseSpanConv } from "./fuse-span-conv.js";
+import { fuseSpanKey } from "./fuse-span-key.js";
 import type { Pass } from "./pass.js";
 import { verifyGraph } from "./verify.js";
 
@@ -21,8 +24,13 @@ export { lastUses, liveIntervals } from "./liveness.js";
 export { assignSlots, REFERENCE_SHAPE, type BufferUse, type SlotAssignment } from "./memory-plan.js";
 export { verifyGraph } from "./verify.js";
 
-/** In order: DCE first, so fusion never merges work nobody needs. */
-export const ALL_PASSES: readonly Pass[] = [deadCodeElimination, fuseProjections, foldActivations, fuseGate, fuseAddLayerNorm];
+/**
+ * In order: DCE first, so fusion never merges work nobody needs; the span key
+ * before the projections (it then reads x and joins them); the gate before
+ * the span conv (which absorbs the gated linear); sums into norms before a
+ * projection joins a norm as its linear term.
+ */
+export const ALL_PASSES: readonly Pass[] = [deadCodeElimination, fuseSpanKey, fuseProjections, foldActivations, fuseGate, fuseSpanConv, fuseAddLayerNorm, fuseLinearNorm];
 
 export interface OptimizeOptions {
   /** "all", "none" or pass names (run in ALL_PASSES order). */

@@ -2,14 +2,16 @@
  * JSON Schema validation of a ModelSpec object (ajv, draft 2020-12). Each
  * ajv error is mapped through `locate` to the text that produced the field:
  * a DSL token for specs written in `.convspec`, a JSON node for `.json` specs.
+ * The schema is imported (not read from disk) so the front end also bundles
+ * for browsers.
  */
-import { readFileSync } from "node:fs";
 import Ajv2020, { type ErrorObject } from "ajv/dist/2020.js";
 import { suggestion, type Diagnostic } from "../dsl/diagnostics.js";
 import type { Locate } from "../dsl/validate.js";
 import type { ModelSpec } from "./model-spec.js";
+import SCHEMA_JSON from "./model-spec.schema.json" with { type: "json" };
 
-export const MODEL_SPEC_SCHEMA: object = JSON.parse(readFileSync(new URL("./model-spec.schema.json", import.meta.url), "utf8"));
+export const MODEL_SPEC_SCHEMA: object = SCHEMA_JSON;
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 const validateAgainstSchema = ajv.compile<ModelSpec>(MODEL_SPEC_SCHEMA);

@@ -2,8 +2,10 @@
  * Builds the browser demo: the golden tiny-mixed model compiled to a WGSL
  * bundle (`<out>/model/`) and to a tfjs plan for the webgpu backend
  * (`<out>/tfjs-plan.json`), the page script bundled with esbuild
- * (`<out>/main.js`) and the tfjs path beside it (`<out>/tfjs.js`, loaded only
- * with `?target=tfjs`). Usage: node bin/run-ts.mjs examples/browser/build.ts [outDir]
+ * (`<out>/main.js`) with the tfjs path beside it (`<out>/tfjs.js`, loaded only
+ * with `?target=tfjs`), and the live-comparison page's script (`<out>/compare.js`:
+ * the compiler front end and analyses bundled for the browser).
+ * Usage: node bin/run-ts.mjs examples/browser/build.ts [outDir]
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -23,19 +25,47 @@ export async function buildBrowserDemo(outDir: string, goldenCase: string): Prom
   const { spec } = importHfConfig(config, "golden");
   const graph = lowerToIR(specWithCheckpointHeads(spec, readSafetensors(join(goldenCase, "model.safetensors"))));
   const outputs = contractOutputs(graph);
-  writeWgslBundle(compileFor("wgsl", graph, { outputs }).artifact, join(outDir, "model"));
+  await writeWgslBundle(compileFor("wgsl", graph, { outputs }).artifact, join(outDir, "model"));
   writeFileSync(join(outDir, "tfjs-plan.json"), JSON.stringify(compileFor("tfjs", graph, { outputs, options: { backend: "webgpu" } }).artifact));
-  const common = { bundle: true, format: "esm", target: "es2022", logLevel: "warning" } as const;
-  await build({ ...common, entryPoints: [join(here, "main.ts")], outfile: join(outDir, "main.js") });
+  await build({ entryPoints: [join(here, "main.ts")], bundle: true, format: "esm", target: "es2022", outfile: join(outDir, "main.js"), logLevel: "warning" });
   await build({
-    ...common,
     entryPoints: [join(here, "tfjs.ts")],
-    outfile: join(outDir, "tfjs.js"),
+    bundle: true,
+    format: "esm",
     platform: "browser",
-    // Node-only paths of the runtime (Dawn, reading files) are never taken in a browser.
+    target: "es2022",
+    outfile: join(outDir, "tfjs.js"),
+    // Node-only paths of the runtime (Dawn, reading files, wasm binaries from disk) are never taken in a browser.
     external: ["webgpu"],
     plugins: [nodeBuiltinsAsEmpty],
-    define: { "process.env.CONVSPEC_DEBUG": "undefined" },
+    inject: [join(here, "shims/process.ts")],
+    logLevel: "warning",
+  });
+  await buildComparePage(outDir);
+}
+
+/**
+ * The compare page's script. Node built-ins the front end imports are
+ * replaced: node:path by pathe, node:fs by a stub (the page supplies spec
+ * texts itself), `process` by a small object; .convspec files load as text.
+ * jsonc-parser's UMD build does not bundle: prefer its ES module.
+ */
+export async function buildComparePage(outDir: string): Promise<void> {
+  const noFs = join(here, "shims/no-fs.ts");
+  await build({
+    entryPoints: [join(here, "compare.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    outfile: join(outDir, "compare.js"),
+    mainFields: ["module", "main"],
+    alias: { "node:path": "pathe", "node:fs": noFs, "node:fs/promises": noFs },
+    inject: [join(here, "shims/process.ts")],
+    loader: { ".convspec": "text" },
+    minify: true,
+    legalComments: "none",
+    logLevel: "warning",
   });
 }
 

@@ -4,7 +4,7 @@
  * tested against (it matches the Hugging Face golden vectors). Not for real
  * models at real sizes.
  */
-import { assertNever, MASKED_SCORE, type Graph, type OpKind, type OpOf, type SumTerm } from "../../compiler/ir/types.js";
+import { assertNever, MASKED_SCORE, type Graph, type LinearOperand, type OpKind, type OpOf, type SumTerm } from "../../compiler/ir/types.js";
 import type { HostTensor, ModelInputs, WeightMap } from "../executor.js";
 import { applyActivation } from "./math.js";
 
@@ -59,19 +59,18 @@ const EVALUATE: { [K in OpKind]: Evaluate<K> } = {
   gather: (op, [ids], { weight, B, L }) => [gatherRows(weight(op.table), ids.data, [B, L])],
   positions: (op, _, { weight, L }) => [positionRows(weight(op.table), L)],
   add: (_, [a, b]) => [addBroadcast(a, b)],
-  mul: (_, [a, b]) => [{ shape: a.shape, data: a.data.map((v, i) => v * b.data[i]) }],
+  mul: (_, [a, b]) => [elementwiseProduct(a, b)],
   layer_norm: (op, [x], { weight }) => [layerNorm(x.data, x.shape, weight(op.gamma).data, weight(op.beta).data, op.eps)],
   add_layer_norm: (op, ins, ctx) => {
     const sum = op.terms.map((t) => termTensor(t, ins, ctx)).reduce(addBroadcast);
     return [layerNorm(sum.data, sum.shape, ctx.weight(op.gamma).data, ctx.weight(op.beta).data, op.eps)];
   },
-  linear: (op, ins, { weight }) => {
-    const x = op.gated ? { shape: ins[0].shape, data: ins[0].data.map((v, i) => v * ins[1].data[i]) } : ins[0];
-    return op.segments.map((segment) => {
-      const y = linear(x, op.inFeatures, segment.outFeatures, op.groups, weight(segment.weight).data, segment.bias ? weight(segment.bias).data : null);
+  linear: (op, ins, ctx) =>
+    op.segments.map((segment) => {
+      const x = operandTensor(segment.operand, ins, ctx);
+      const y = linear(x, op.inFeatures, segment.outFeatures, op.groups, ctx.weight(segment.weight).data, segment.bias ? ctx.weight(segment.bias).data : null);
       return { shape: y.shape, data: y.data.map((v) => applyActivation(op.activation, v)) };
-    });
-  },
+    }),
   activation: (op, [x]) => [{ shape: x.shape, data: x.data.map((v) => applyActivation(op.fn, v)) }],
   slice: (op, [x]) => {
     const W = x.shape[x.shape.length - 1];
@@ -101,7 +100,14 @@ const EVALUATE: { [K in OpKind]: Evaluate<K> } = {
   },
   depthwise_conv: (op, ins, { weight }) => [depthwiseConv(ins[0], weight(op.weight).data, op.kernelSize, op.maskInput ? ins[1].data : null)],
   attention: (op, [q, k, v, mask]) => [attention(q, k, v, mask.data, op.heads, op.headSize, op.scale)],
-  dynamic_conv: (op, ins) => [dynamicConv(ins[0], ins[1], op.heads, op.headSize, op.kernelSize, op.maskSpan ? ins[2].data : null)],
+  dynamic_conv: (op, ins, { weight }) => {
+    const mask = op.maskSpan ? ins[ins.length - 1].data : null;
+    if (!op.logits) return [dynamicConv(ins[0], ins[1], op.heads, op.headSize, op.kernelSize, mask)];
+    // Fused: the kernel logits (a ⊙ gate) @ W + b first.
+    const { weight: w, bias, inFeatures } = op.logits;
+    const logits = linear(elementwiseProduct(ins[0], ins[1]), inFeatures, op.heads * op.kernelSize, 1, weight(w).data, bias ? weight(bias).data : null);
+    return [dynamicConv(logits, ins[2], op.heads, op.headSize, op.kernelSize, mask)];
+  },
 };
 
 function evaluate<K extends OpKind>(op: OpOf<K>, inputs: Tensor[], ctx: EvalContext): Tensor[] {
@@ -128,6 +134,22 @@ function positionRows(table: HostTensor, L: number): Tensor {
   return { shape: [L, E], data: Float64Array.from(table.data.subarray(0, L * E)) };
 }
 
+const elementwiseProduct = (a: Tensor, b: Tensor): Tensor => ({ shape: a.shape, data: a.data.map((v, i) => v * b.data[i]) });
+
+/** A linear segment's left operand: the input, gated, or depthwise-convolved. */
+function operandTensor(operand: LinearOperand, ins: Tensor[], { weight }: EvalContext): Tensor {
+  switch (operand.kind) {
+    case "input":
+      return ins[0];
+    case "gated":
+      return elementwiseProduct(ins[0], ins[operand.gate]);
+    case "depthwise_conv":
+      return depthwiseConv(ins[0], weight(operand.weight).data, operand.kernelSize, operand.mask === null ? null : ins[operand.mask].data);
+    default:
+      return assertNever(operand, "linear operand");
+  }
+}
+
 function termTensor(term: SumTerm, ins: Tensor[], { weight, B, L }: EvalContext): Tensor {
   switch (term.kind) {
     case "value":
@@ -136,6 +158,12 @@ function termTensor(term: SumTerm, ins: Tensor[], { weight, B, L }: EvalContext)
       return gatherRows(weight(term.table), ins[term.ids].data, [B, L]);
     case "positions":
       return positionRows(weight(term.table), L);
+    case "linear": {
+      const x = ins[term.input];
+      const out = weight(term.weight).shape;
+      const outFeatures = term.groups === 1 ? out[0] : out[0] * out[2];
+      return linear(x, term.inFeatures, outFeatures, term.groups, weight(term.weight).data, term.bias ? weight(term.bias).data : null);
+    }
     default:
       return assertNever(term, "sum term");
   }

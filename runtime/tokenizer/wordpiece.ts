@@ -4,9 +4,10 @@
  * `vocab.txt` (one token a line, id = line number) is wrapped in the
  * component config that BertTokenizerFast builds for bert-base-uncased.
  */
-import { readFileSync } from "node:fs";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { UserError } from "../../compiler/errors.js";
+import { previewJson } from "../../compiler/io/preview.js";
+import { FILE_KINDS, readRegularText } from "../../compiler/io/read-file.js";
 
 export interface Tokenized {
   ids: number[];
@@ -25,17 +26,16 @@ export interface WordPieceTokenizer {
 const SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] as const;
 
 export function loadTokenizer(path: string): WordPieceTokenizer {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new UserError(`cannot read vocabulary ${path}: ${(e as Error).message}`);
-  }
+  const text = readRegularText(path, FILE_KINDS.vocab);
   const json = path.endsWith(".json") ? parseTokenizerJson(text, path) : bertTokenizerJson(vocabFromText(text, path));
   const vocab = (json.model as { vocab?: Record<string, number> } | undefined)?.vocab;
   if (!vocab || typeof vocab !== "object") throw new UserError(`${path}: no model.vocab (expected a WordPiece tokenizer.json)`);
-  const byId = new Map(Object.entries(vocab).map(([token, id]) => [id, token]));
-  const maskId = vocab["[MASK]"];
+  const byId = new Map<number, string>();
+  for (const [token, id] of Object.entries(vocab)) {
+    if (!Number.isSafeInteger(id) || id < 0) throw new UserError(`${path}: model.vocab gives ${previewJson(token)} the id ${previewJson(id)}; expected a non-negative integer`);
+    byId.set(id, token);
+  }
+  const maskId = Object.hasOwn(vocab, "[MASK]") ? vocab["[MASK]"] : undefined;
   if (maskId === undefined) throw new UserError(`${path}: the vocabulary has no [MASK] token`);
   const tokenizer = new Tokenizer(json, { do_lower_case: true, model_max_length: Infinity });
   return {
@@ -45,7 +45,8 @@ export function loadTokenizer(path: string): WordPieceTokenizer {
     },
     token: (id) => byId.get(id) ?? `<${id}>`,
     maskId,
-    vocabSize: Math.max(...byId.keys()) + 1,
+    // A loop, not Math.max(...ids): spreading 125,000+ arguments overflows the stack.
+    vocabSize: largest(byId.keys()) + 1,
   };
 }
 
@@ -57,13 +58,20 @@ function parseTokenizerJson(text: string, path: string): Record<string, unknown>
   }
 }
 
+function largest(values: Iterable<number>): number {
+  let max = -Infinity;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
 function vocabFromText(text: string, path: string): Record<string, number> {
-  const vocab: Record<string, number> = {};
+  // Null prototype: tokens such as "constructor" or "__proto__" are ordinary entries, not inherited properties.
+  const vocab = Object.create(null) as Record<string, number>;
   text.split(/\r?\n/).forEach((line, id) => {
-    if (line.length > 0 && !(line in vocab)) vocab[line] = id;
+    if (line.length > 0 && !Object.hasOwn(vocab, line)) vocab[line] = id;
   });
   for (const token of SPECIAL) {
-    if (!(token in vocab)) throw new UserError(`${path}: the vocabulary has no ${token} token`);
+    if (!Object.hasOwn(vocab, token)) throw new UserError(`${path}: the vocabulary has no ${token} token`);
   }
   return vocab;
 }

@@ -68,7 +68,9 @@ export async function createDevice(): Promise<GPUDevice> {
   const adapter = await requestAdapter();
   const requiredLimits: Record<string, number> = {};
   for (const name of LIMITS) requiredLimits[name] = adapter.limits[name];
-  const device = await adapter.requestDevice({ requiredLimits });
+  // Optional features the kernels can use when present (plans record which they need).
+  const requiredFeatures = ["subgroups"].filter((f) => adapter.features.has(f)) as GPUFeatureName[];
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   device.addEventListener("uncapturederror", (e) => {
     console.error(`webgpu: ${(e as GPUUncapturedErrorEvent).error.message}`);
   });

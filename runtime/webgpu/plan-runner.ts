@@ -98,12 +98,18 @@ function weightBuffer(ctx: GpuContext, spec: WeightBuffer): GPUBuffer {
   return buffer;
 }
 
-/** Compiles (or reuses) every kernel of `plan`, checking it against the device's limits. */
+/** Compiles (or reuses) every kernel of `plan`, checking it against the device's features and limits. */
 async function pipelinesFor(ctx: GpuContext, plan: WgslProgramPlan): Promise<void> {
   const limits = ctx.device.limits;
+  const missing = (plan.features ?? []).filter((f) => !ctx.device.features.has(f));
+  if (missing.length > 0) throw new PlanError("limit", `the plan was compiled for adapter feature(s) ${missing.join(", ")}, which this device lacks; compile it for this adapter`);
+  const subgroupMin = (ctx.device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo?.subgroupMinSize;
   for (const k of plan.kernels) {
     if (ctx.pipelines.has(k.name)) continue;
     const [x, y, z] = k.workgroupSize;
+    if (k.minSubgroupSize && subgroupMin !== undefined && subgroupMin < k.minSubgroupSize) {
+      throw new PlanError("limit", `kernel '${k.name}' needs subgroups of at least ${k.minSubgroupSize} invocations; this adapter's can be ${subgroupMin}`);
+    }
     const checks: [string, number, number][] = [
       ["storage buffers per shader stage", k.storageBindings, limits.maxStorageBuffersPerShaderStage],
       ["workgroup storage bytes", k.workgroupStorageBytes, limits.maxComputeWorkgroupStorageSize],

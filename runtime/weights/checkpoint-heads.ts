@@ -5,9 +5,13 @@
  * classification with as many labels as `classifier.out_proj.weight` has rows.
  */
 import type { ModelSpec } from "../../compiler/spec/model-spec.js";
-import type { SafetensorsFile } from "./safetensors.js";
 
-export function specWithCheckpointHeads(spec: ModelSpec, checkpoint: SafetensorsFile): ModelSpec {
+/** What the heads are read from: a loaded checkpoint or only its header. */
+export interface CheckpointTensorShapes {
+  tensors: ReadonlyMap<string, { shape: readonly number[] }>;
+}
+
+export function specWithCheckpointHeads(spec: ModelSpec, checkpoint: CheckpointTensorShapes): ModelSpec {
   const has = (key: string) => checkpoint.tensors.has(key) || checkpoint.tensors.has(`convbert.${key}`);
   const outProj = checkpoint.tensors.get("classifier.out_proj.weight") ?? checkpoint.tensors.get("convbert.classifier.out_proj.weight");
   return {

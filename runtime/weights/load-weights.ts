@@ -11,20 +11,27 @@
 import { UserError } from "../../compiler/errors.js";
 import type { Graph, Param } from "../../compiler/ir/types.js";
 import type { HostTensor, WeightMap } from "../executor.js";
+import { checkFinite } from "./finite.js";
 import { readSafetensors, type SafetensorsFile } from "./safetensors.js";
 
 const BASE_PREFIX = "convbert.";
 
-export function loadWeights(graph: Graph, file: string): WeightMap {
-  return weightsFromSafetensors(graph, readSafetensors(file));
+export function loadWeights(graph: Graph, file: string, options: LoadWeightsOptions = {}): WeightMap {
+  return weightsFromSafetensors(graph, readSafetensors(file), options);
 }
 
-export function weightsFromSafetensors(graph: Graph, checkpoint: SafetensorsFile): WeightMap {
+export interface LoadWeightsOptions {
+  /** Accept NaN and ±Inf in weights (refused by default, naming the tensor). */
+  allowNonFinite?: boolean;
+}
+
+export function weightsFromSafetensors(graph: Graph, checkpoint: SafetensorsFile, options: LoadWeightsOptions = {}): WeightMap {
   const weights: WeightMap = new Map();
   for (const param of graph.params) {
     const found = findTensor(checkpoint, param.key);
     if (!found) throw missing(checkpoint, param);
     weights.set(param.key, checkShape(checkpoint.path, found.name, param, found.tensor));
+    if (!options.allowNonFinite) checkFinite(checkpoint.path, found.name, found.tensor.shape, found.tensor.data);
   }
   return weights;
 }

@@ -1,90 +1,180 @@
 /**
- * safetensors: an 8-byte little-endian header length, a JSON header
- * `{name: {dtype, shape, data_offsets: [begin, end]}, __metadata__?}`, then the
- * raw little-endian data (offsets relative to the end of the header).
+ * safetensors files: reading (from a file, streamed tensor by tensor, or from
+ * memory), the header alone (to size a run before loading it), sharded
+ * Hugging Face checkpoints (`model.safetensors.index.json`), and writing.
  *
- * The file is read once into one buffer. Aligned F32 tensors become views of
- * that buffer (no copy); F16/BF16 are decoded once into new float32 arrays.
- * Every offset is checked before any view is made, so a damaged file is a
+ * A file is read through one descriptor: the header first, then each float
+ * tensor straight into its own float32 array (F16/BF16 decoded once), so no
+ * single buffer holds the whole file and checkpoints over 2 GiB load. Every
+ * offset is checked before anything is allocated, so a damaged file is a
  * UserError naming the file and tensor, never an out-of-bounds read.
  */
-import { readFileSync, openSync, writeSync, closeSync, renameSync, rmSync } from "node:fs";
+import { closeSync } from "node:fs";
 import { basename } from "node:path";
 import { UserError } from "../../compiler/errors.js";
+import { escapeControl } from "../../compiler/io/preview.js";
+import { FILE_KINDS, formatBytes, openRegularFile, readFully } from "../../compiler/io/read-file.js";
+import { writeOutputFile, type OutputOptions } from "../../compiler/io/write-file.js";
 import type { HostTensor } from "../executor.js";
 import { bf16ToF32, f16ToF32 } from "./float-convert.js";
+import {
+  checkOffsets, FLOAT_BYTES, headerLength, isFloatDType, parseHeader, type Fail, type FloatDType, type HeaderEntry,
+} from "./safetensors-header.js";
+import { isShardIndex, readShardIndex } from "./sharded.js";
 
-/** Float dtypes convspec reads (converted to float32). */
-export type FloatDType = "F32" | "F16" | "BF16";
-const FLOAT_BYTES: Record<FloatDType, number> = { F32: 4, F16: 2, BF16: 2 };
-/** Valid safetensors dtypes convspec does not compute in (e.g. an I64 `position_ids` buffer): listed, not loaded. */
-const OTHER_BYTES: Record<string, number> = {
-  F64: 8, I64: 8, U64: 8, I32: 4, U32: 4, I16: 2, U16: 2, I8: 1, U8: 1, BOOL: 1,
-  F8_E4M3: 1, F8_E5M2: 1,
-};
+export type { FloatDType } from "./safetensors-header.js";
 
 export interface SafetensorsTensor extends HostTensor {
   /** dtype as stored in the file, before conversion to float32. */
   dtype: FloatDType;
 }
 
+/** Names, dtypes and shapes of a checkpoint's tensors, without their data. */
+export interface SafetensorsHeader {
+  /** What the user named: a .safetensors file or a shard index. */
+  path: string;
+  /** Every file read: the path, and for a shard index each shard. */
+  files: string[];
+  metadata: Record<string, string>;
+  tensors: Map<string, { dtype: FloatDType; shape: number[] }>;
+  /** Tensors of a valid but non-float dtype, kept by name so errors can say why they are unusable. */
+  unsupported: Map<string, { dtype: string; shape: number[] }>;
+  /** Bytes the float tensors take once loaded as float32. */
+  float32Bytes: number;
+}
+
 export interface SafetensorsFile {
   path: string;
+  /** Every file read (see SafetensorsHeader.files); absent for an in-memory parse. */
+  files?: string[];
   metadata: Record<string, string>;
   tensors: Map<string, SafetensorsTensor>;
-  /** Tensors of a valid but non-float dtype, kept by name so errors can say why they are unusable. */
   unsupported: Map<string, { dtype: string; shape: number[] }>;
 }
 
-/** Headers past this size are corrupt, not large models (real ones are well under 1 MB). */
-const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+/** JavaScript typed arrays hold at most 2^32 elements (V8, 64-bit). */
+const MAX_TENSOR_ELEMENTS = 2 ** 32;
 
-interface HeaderEntry {
-  name: string;
-  dtype: string;
-  shape: number[];
-  begin: number;
-  end: number;
-}
-
+/** Reads a checkpoint: a .safetensors file or a `*.safetensors.index.json` with its shards. */
 export function readSafetensors(path: string): SafetensorsFile {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new UserError(`cannot read safetensors file ${path}: ${(e as Error).message}`);
+  if (isShardIndex(path)) {
+    const index = readShardIndex(path);
+    const parts = index.shards.map((shard) => ({ shard, file: readOne(shard.path) }));
+    return { ...index.merge(parts.map(({ shard, file }) => ({ shard, tensors: file.tensors, unsupported: file.unsupported }))), files: index.files };
   }
-  return parseSafetensors(bytes, path);
+  return readOne(path);
 }
 
-/** Parses an in-memory safetensors file; `path` only names it in errors. */
-export function parseSafetensors(bytes: Uint8Array, path: string): SafetensorsFile {
-  const fail = (what: string): never => {
+/** The header(s) of a checkpoint, without reading any tensor data. */
+export function readSafetensorsHeader(path: string): SafetensorsHeader {
+  if (isShardIndex(path)) {
+    const index = readShardIndex(path);
+    const parts = index.shards.map((shard) => ({ shard, header: headerOfOne(shard.path) }));
+    const merged = index.merge(parts.map(({ shard, header }) => ({ shard, tensors: header.tensors, unsupported: header.unsupported })));
+    return { ...merged, files: index.files, float32Bytes: parts.reduce((sum, p) => sum + p.header.float32Bytes, 0) };
+  }
+  return headerOfOne(path);
+}
+
+interface OpenedFile {
+  fd: number;
+  dataStart: number;
+  entries: HeaderEntry[];
+  metadata: Record<string, string>;
+  fail: Fail;
+}
+
+/** Opens a regular file, reads and checks its header; the caller closes `fd`. */
+function openSafetensors(path: string): OpenedFile {
+  const { fd, size } = openRegularFile(path, FILE_KINDS.weights);
+  const fail: Fail = (what) => {
     throw new UserError(`${path}: ${what}`);
   };
-  if (bytes.byteLength < 8) fail(`truncated file: ${bytes.byteLength} bytes, shorter than the 8-byte header length`);
-  const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
-  if (headerLength > bytes.byteLength - 8) {
-    fail(`header length ${headerLength} runs past the end of the file (${bytes.byteLength} bytes): truncated or not safetensors`);
+  try {
+    const first8 = new Uint8Array(Math.min(8, size));
+    readFully(fd, first8, 0);
+    const length = headerLength(first8, size, fail);
+    const raw = new Uint8Array(length);
+    if (readFully(fd, raw, 8) < length) fail("the file shrank while it was read");
+    const { entries, metadata } = parseHeader(raw, fail);
+    const dataStart = 8 + length;
+    checkOffsets(entries, size - dataStart, fail);
+    return { fd, dataStart, entries, metadata, fail };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
   }
-  if (headerLength > MAX_HEADER_BYTES) fail(`header length ${headerLength} is implausibly large`);
-  const dataStart = 8 + headerLength;
-  const dataLength = bytes.byteLength - dataStart;
+}
 
+function headerOfOne(path: string): SafetensorsHeader {
+  const { fd, entries, metadata } = openSafetensors(path);
+  closeSync(fd);
+  const tensors = new Map<string, { dtype: FloatDType; shape: number[] }>();
+  const unsupported = new Map<string, { dtype: string; shape: number[] }>();
+  let float32Bytes = 0;
+  for (const entry of entries) {
+    if (!isFloatDType(entry.dtype)) {
+      unsupported.set(entry.name, { dtype: entry.dtype, shape: entry.shape });
+      continue;
+    }
+    tensors.set(entry.name, { dtype: entry.dtype, shape: entry.shape });
+    float32Bytes += ((entry.end - entry.begin) / FLOAT_BYTES[entry.dtype]) * 4;
+  }
+  return { path, files: [path], metadata, tensors, unsupported, float32Bytes };
+}
+
+function readOne(path: string): SafetensorsFile {
+  const { fd, dataStart, entries, metadata, fail } = openSafetensors(path);
+  try {
+    const tensors = new Map<string, SafetensorsTensor>();
+    const unsupported = new Map<string, { dtype: string; shape: number[] }>();
+    for (const entry of entries) {
+      if (!isFloatDType(entry.dtype)) unsupported.set(entry.name, { dtype: entry.dtype, shape: entry.shape });
+      else tensors.set(entry.name, { dtype: entry.dtype, shape: entry.shape, data: readTensor(fd, dataStart, entry, entry.dtype, fail) });
+    }
+    return { path, files: [path], metadata, tensors, unsupported };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** One tensor's bytes, read into an array of its own and converted to float32. */
+function readTensor(fd: number, dataStart: number, entry: HeaderEntry, dtype: FloatDType, fail: Fail): Float32Array {
+  const name = escapeControl(entry.name);
+  const count = (entry.end - entry.begin) / FLOAT_BYTES[dtype];
+  if (count > MAX_TENSOR_ELEMENTS) fail(`tensor '${name}' has ${count} elements, more than a JavaScript typed array holds (2^32)`);
+  let raw: Float32Array | Uint16Array;
+  try {
+    raw = dtype === "F32" ? new Float32Array(count) : new Uint16Array(count);
+  } catch {
+    return fail(`tensor '${name}': cannot allocate ${formatBytes(count * 4)} for it`);
+  }
+  const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+  if (readFully(fd, bytes, dataStart + entry.begin) < bytes.byteLength) fail(`tensor '${name}': the file shrank while it was read`);
+  if (raw instanceof Float32Array) return raw;
+  return dtype === "F16" ? f16ToF32(raw) : bf16ToF32(raw);
+}
+
+/** Parses an in-memory safetensors file; `path` only names it in errors. Aligned F32 tensors are views of `bytes` (no copy). */
+export function parseSafetensors(bytes: Uint8Array, path: string): SafetensorsFile {
+  const fail: Fail = (what) => {
+    throw new UserError(`${path}: ${what}`);
+  };
+  const length = headerLength(bytes.subarray(0, 8), bytes.byteLength, fail);
+  const dataStart = 8 + length;
   const { entries, metadata } = parseHeader(bytes.subarray(8, dataStart), fail);
-  checkOffsets(entries, dataLength, fail);
+  checkOffsets(entries, bytes.byteLength - dataStart, fail);
 
   const tensors = new Map<string, SafetensorsTensor>();
   const unsupported = new Map<string, { dtype: string; shape: number[] }>();
   for (const entry of entries) {
-    if (!(entry.dtype in FLOAT_BYTES)) {
+    if (!isFloatDType(entry.dtype)) {
       unsupported.set(entry.name, { dtype: entry.dtype, shape: entry.shape });
       continue;
     }
-    const dtype = entry.dtype as FloatDType;
     const at = bytes.byteOffset + dataStart + entry.begin;
-    const count = (entry.end - entry.begin) / FLOAT_BYTES[dtype];
-    tensors.set(entry.name, { dtype, shape: entry.shape, data: decode(bytes, at, count, dtype) });
+    const count = (entry.end - entry.begin) / FLOAT_BYTES[entry.dtype];
+    tensors.set(entry.name, { dtype: entry.dtype, shape: entry.shape, data: decode(bytes, at, count, entry.dtype) });
   }
   return { path, metadata, tensors, unsupported };
 }
@@ -101,88 +191,19 @@ function decode(bytes: Uint8Array, at: number, count: number, dtype: FloatDType)
   return dtype === "F16" ? f16ToF32(words) : bf16ToF32(words);
 }
 
-function parseHeader(
-  raw: Uint8Array,
-  fail: (what: string) => never,
-): { entries: HeaderEntry[]; metadata: Record<string, string> } {
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw));
-  } catch (e) {
-    return fail(`malformed header JSON: ${(e as Error).message}`);
-  }
-  if (typeof header !== "object" || header === null || Array.isArray(header)) fail("header JSON is not an object");
-  const entries: HeaderEntry[] = [];
-  let metadata: Record<string, string> = {};
-  for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
-    if (name === "__metadata__") {
-      metadata = parseMetadata(value, fail);
-      continue;
-    }
-    entries.push(parseEntry(name, value, fail));
-  }
-  return { entries, metadata };
-}
-
-function parseMetadata(value: unknown, fail: (what: string) => never): Record<string, string> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) fail("__metadata__ is not an object");
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof v !== "string") fail(`__metadata__.${k} is not a string`);
-  }
-  return value as Record<string, string>;
-}
-
-function parseEntry(name: string, value: unknown, fail: (what: string) => never): HeaderEntry {
-  const bad = (what: string): never => fail(`tensor '${name}': ${what}`);
-  if (typeof value !== "object" || value === null) return bad("header entry is not an object");
-  const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
-  if (typeof dtype !== "string") bad("missing dtype");
-  if (!((dtype as string) in FLOAT_BYTES) && !((dtype as string) in OTHER_BYTES)) {
-    bad(`unknown dtype '${String(dtype)}' (convspec reads F32, F16, BF16)`);
-  }
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    bad(`shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
-  }
-  if (
-    !Array.isArray(offsets) || offsets.length !== 2 ||
-    !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]
-  ) {
-    bad(`data_offsets ${JSON.stringify(offsets)} are not [begin, end] with 0 <= begin <= end`);
-  }
-  const [begin, end] = offsets as number[];
-  const shapeDims = shape as number[];
-  const width = FLOAT_BYTES[dtype as FloatDType] ?? OTHER_BYTES[dtype as string];
-  const expected = shapeDims.reduce((a, b) => a * b, 1) * width;
-  if (end - begin !== expected) {
-    bad(`data_offsets [${begin}, ${end}] span ${end - begin} bytes but ${dtype} [${shapeDims.join(", ")}] needs ${expected}`);
-  }
-  return { name, dtype: dtype as string, shape: shapeDims, begin, end };
-}
-
-function checkOffsets(entries: HeaderEntry[], dataLength: number, fail: (what: string) => never): void {
-  const byBegin = [...entries].sort((a, b) => a.begin - b.begin);
-  let previous: HeaderEntry | undefined;
-  for (const entry of byBegin) {
-    if (entry.end > dataLength) {
-      fail(`tensor '${entry.name}': data_offsets [${entry.begin}, ${entry.end}] run past the end of the data (${dataLength} bytes): truncated file`);
-    }
-    if (previous && entry.begin < previous.end && entry.end > entry.begin) {
-      fail(`tensor '${entry.name}': data_offsets [${entry.begin}, ${entry.end}] overlap tensor '${previous.name}' [${previous.begin}, ${previous.end}]`);
-    }
-    if (entry.end > entry.begin) previous = entry;
-  }
-}
-
 /**
- * Writes float32 tensors as safetensors, atomically: to a temporary file in
- * the same folder, renamed over `path` only once complete.
+ * Writes float32 tensors as safetensors: the header, then each tensor's bytes
+ * streamed (no buffer of the whole file, so outputs may exceed 2 GiB), through
+ * `writeOutputFile` (a regular file atomically, /dev/null or a FIFO in place).
  */
-export function writeSafetensors(
+export async function writeSafetensors(
   path: string,
   tensors: Record<string, HostTensor>,
   metadata?: Record<string, string>,
-): void {
-  const header: Record<string, unknown> = {};
+  options: OutputOptions = {},
+): Promise<void> {
+  // Null prototype: an output named "__proto__" must be a key like any other.
+  const header = Object.create(null) as Record<string, unknown>;
   if (metadata && Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
   for (const [name, tensor] of Object.entries(tensors)) {
@@ -199,21 +220,15 @@ export function writeSafetensors(
   const prefix = Buffer.alloc(8);
   prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
 
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    const fd = openSync(temp, "w");
-    try {
-      writeSync(fd, prefix);
-      writeSync(fd, json);
+  await writeOutputFile(
+    path,
+    async (sink) => {
+      await sink.write(prefix);
+      await sink.write(json);
       for (const tensor of Object.values(tensors)) {
-        writeSync(fd, new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
+        await sink.write(new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
       }
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (e) {
-    rmSync(temp, { force: true });
-    throw new UserError(`cannot write ${basename(path)} (${path}): ${(e as Error).message}`);
-  }
+    },
+    { label: options.label ?? `${basename(path)} (${path})`, inputs: options.inputs },
+  );
 }

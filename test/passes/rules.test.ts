@@ -26,7 +26,7 @@ function projectionsGraph(outputs: Record<string, string>): Graph {
   b.param("table", [10, 8], "normal");
   const x = b.op<GatherOp>({ kind: "gather", inputs: ["input_ids"], table: "table" }, "x", ["B", "L", 8]);
   const lin = (name: string, out: number) =>
-    b.op<LinearOp>({ kind: "linear", inputs: [x], gated: false, inFeatures: 8, groups: 1, segments: [{ weight: b.param(`${name}.weight`, [out, 8], "normal"), bias: null, outFeatures: out }], activation: "none" }, name, ["B", "L", out]);
+    b.op<LinearOp>({ kind: "linear", inputs: [x], inFeatures: 8, groups: 1, segments: [{ weight: b.param(`${name}.weight`, [out, 8], "normal"), bias: null, outFeatures: out, operand: { kind: "input" } }], activation: "none" }, name, ["B", "L", out]);
   lin("a", 4);
   lin("b", 4);
   const c = lin("c", 6);
@@ -174,7 +174,7 @@ describe("gating fusion", () => {
     verifyGraph(g);
     expect(count(plain, "mul")).toBeGreaterThan(0);
     expect(count(g, "mul")).toBe(0);
-    const gated = linears(g).filter((op) => op.gated);
+    const gated = linears(g).filter((op) => op.segments[0].operand.kind === "gated");
     expect(gated).toHaveLength(count(plain, "mul"));
     for (const op of gated) expect(op.inputs).toHaveLength(2);
   });

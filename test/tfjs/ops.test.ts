@@ -41,7 +41,7 @@ describe("tfjs op lowerings", () => {
   it("dynamic_conv with L < K: zero padding outside the sequence, softmax over the taps", () => {
     // L = 2, K = 3, one head of size 1. Position 0: logits [0, 0, ln 2] -> taps [1/4, 1/4, 1/2]
     // over u[-1], u[0], u[1] = 0, 3, 6 -> 0.75 + 3 = 3.75. Position 1: uniform over u[0], u[1], u[2] = 3, 6, 0 -> 3.
-    const op: DynamicConvOp = { ...common, id: "y", kind: "dynamic_conv", inputs: ["g", "u"], heads: 1, headSize: 1, kernelSize: 3, maskSpan: false };
+    const op: DynamicConvOp = { ...common, id: "y", kind: "dynamic_conv", inputs: ["g", "u"], heads: 1, headSize: 1, kernelSize: 3, maskSpan: false, logits: null };
     const g = tf.tensor3d([[[0, 0, Math.LN2], [0, 0, 0]]]);
     const u = tf.tensor3d([[[3], [6]]]);
     close(runOp(op, [g, u])[0], [3.75, 3]);
@@ -49,7 +49,7 @@ describe("tfjs op lowerings", () => {
 
   it("dynamic_conv keeps heads apart and, with maskSpan, reads padded positions as zero", () => {
     // 2 heads of size 1, K = 3, L = 2, uniform taps. Head 0 values [3, 6], head 1 values [30, 60].
-    const op: DynamicConvOp = { ...common, id: "y", kind: "dynamic_conv", inputs: ["g", "u", "m"], heads: 2, headSize: 1, kernelSize: 3, maskSpan: true };
+    const op: DynamicConvOp = { ...common, id: "y", kind: "dynamic_conv", inputs: ["g", "u", "m"], heads: 2, headSize: 1, kernelSize: 3, maskSpan: true, logits: null };
     const g = tf.zeros([1, 2, 6]);
     const u = tf.tensor3d([[[3, 30], [6, 60]]]);
     close(runOp(op, [g, u, tf.tensor2d([[1, 1]])])[0], [3, 30, 3, 30]);
@@ -68,8 +68,8 @@ describe("tfjs op lowerings", () => {
   it("grouped linear: block-diagonal [G, in/G, out/G] weights, bias over the concatenated groups", () => {
     // x = [1, 2, 3, 4], G = 2: group 0 [1, 2]·[1, 1] = 3, group 1 [3, 4]·[1, -1] = -1; bias [10, 20].
     const op: LinearOp = {
-      ...common, id: "y", kind: "linear", inputs: ["x"], gated: false, inFeatures: 4, groups: 2, activation: "none",
-      segments: [{ weight: "w", bias: "b", outFeatures: 2 }],
+      ...common, id: "y", kind: "linear", inputs: ["x"], inFeatures: 4, groups: 2, activation: "none",
+      segments: [{ weight: "w", bias: "b", outFeatures: 2 , operand: { kind: "input" } }],
     };
     const x = tf.tensor3d([[[1, 2, 3, 4]]]);
     close(runOp(op, [x], { w: { shape: [2, 2, 1], data: [1, 1, 1, -1] }, b: { shape: [2], data: [10, 20] } })[0], [13, 19]);
@@ -79,8 +79,8 @@ describe("tfjs op lowerings", () => {
     // HF [out, in] weights. Segment a: [[1, 0], [0, 1]] + [0, -10]; segment b (no bias): [[1, 1]].
     // x = [2, 3] -> a = relu([2, -7]) = [2, 0]; b = relu(5) = 5.
     const op: LinearOp = {
-      ...common, id: "y", outputs: ["ya", "yb"], kind: "linear", inputs: ["x"], gated: false, inFeatures: 2, groups: 1, activation: "relu",
-      segments: [{ weight: "wa", bias: "ba", outFeatures: 2 }, { weight: "wb", bias: null, outFeatures: 1 }],
+      ...common, id: "y", outputs: ["ya", "yb"], kind: "linear", inputs: ["x"], inFeatures: 2, groups: 1, activation: "relu",
+      segments: [{ weight: "wa", bias: "ba", outFeatures: 2 , operand: { kind: "input" } }, { weight: "wb", bias: null, outFeatures: 1 , operand: { kind: "input" } }],
     };
     const weights = { wa: { shape: [2, 2], data: [1, 0, 0, 1] }, ba: { shape: [2], data: [0, -10] }, wb: { shape: [1, 2], data: [1, 1] } };
     const [a, b] = runOp(op, [tf.tensor3d([[[2, 3]]])], weights);
@@ -91,8 +91,8 @@ describe("tfjs op lowerings", () => {
   it("linear with exact (erf) GELU, and a pointwise [out, in, 1] weight with [out, 1] bias", () => {
     // y = x·1 + 0: gelu(1) = 0.5·(1 + erf(1/√2)) = 0.8413447; gelu(-1) = -0.1586553.
     const op: LinearOp = {
-      ...common, id: "y", kind: "linear", inputs: ["x"], gated: false, inFeatures: 1, groups: 1, activation: "gelu",
-      segments: [{ weight: "w", bias: "b", outFeatures: 1 }],
+      ...common, id: "y", kind: "linear", inputs: ["x"], inFeatures: 1, groups: 1, activation: "gelu",
+      segments: [{ weight: "w", bias: "b", outFeatures: 1 , operand: { kind: "input" } }],
     };
     close(runOp(op, [tf.tensor3d([[[1], [-1]]])], { w: { shape: [1, 1, 1], data: [1] }, b: { shape: [1, 1], data: [0] } })[0], [0.8413447, -0.1586553]);
   });
@@ -139,8 +139,12 @@ describe("tuned tfjs forms compute what the direct forms compute", () => {
 
   it("a three-segment linear as one matMul per segment, each in 2-column blocks, with prescaled GELU", () => {
     const op: LinearOp = {
-      ...common, id: "y", outputs: ["a", "b", "c"], kind: "linear", inputs: ["x"], gated: false, inFeatures: 4, groups: 1, activation: "gelu",
-      segments: [{ weight: "wa", bias: "ba", outFeatures: 3 }, { weight: "wb", bias: null, outFeatures: 4 }, { weight: "wc", bias: "bc", outFeatures: 1 }],
+      ...common, id: "y", outputs: ["a", "b", "c"], kind: "linear", inputs: ["x"], inFeatures: 4, groups: 1, activation: "gelu",
+      segments: [
+        { weight: "wa", bias: "ba", outFeatures: 3, operand: { kind: "input" } },
+        { weight: "wb", bias: null, outFeatures: 4, operand: { kind: "input" } },
+        { weight: "wc", bias: "bc", outFeatures: 1, operand: { kind: "input" } },
+      ],
     };
     const w = (out: number, seed: number) => ({ shape: [out, 4], data: values(out * 4, seed) });
     compare(op, [[1, 3, 4]], { wa: w(3, 5), ba: { shape: [3], data: values(3, 6) }, wb: w(4, 7), wc: w(1, 8), bc: { shape: [1], data: [0.25] } });
@@ -148,8 +152,8 @@ describe("tuned tfjs forms compute what the direct forms compute", () => {
 
   it("a gated grouped linear with prescaled GELU", () => {
     const op: LinearOp = {
-      ...common, id: "y", kind: "linear", inputs: ["x", "g"], gated: true, inFeatures: 4, groups: 2, activation: "gelu",
-      segments: [{ weight: "w", bias: "b", outFeatures: 6 }],
+      ...common, id: "y", kind: "linear", inputs: ["x", "g"], inFeatures: 4, groups: 2, activation: "gelu",
+      segments: [{ weight: "w", bias: "b", outFeatures: 6, operand: { kind: "gated", gate: 1 } }],
     };
     compare(op, [[1, 2, 4], [1, 2, 4]], { w: { shape: [2, 2, 3], data: values(12, 9) }, b: { shape: [6], data: values(6, 10) } });
   });

@@ -107,10 +107,10 @@ describe("safetensors reader", () => {
 });
 
 describe("safetensors writer", () => {
-  it("round-trips float32 tensors with metadata, 8-byte aligned data, leaving no temp file", () => {
+  it("round-trips float32 tensors with metadata, 8-byte aligned data, leaving no temp file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "convspec-st-"));
     const path = join(dir, "out.safetensors");
-    writeSafetensors(path, { x: { shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }, y: { shape: [1], data: Float32Array.from([-1]) } }, { note: "t" });
+    await writeSafetensors(path, { x: { shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }, y: { shape: [1], data: Float32Array.from([-1]) } }, { note: "t" });
     const raw = readFileSync(path);
     expect(Number(raw.readBigUInt64LE(0)) % 8).toBe(0);
     const file = readSafetensors(path);
@@ -121,14 +121,14 @@ describe("safetensors writer", () => {
     expect(readdirSync(dir)).toEqual(["out.safetensors"]);
   });
 
-  it("leaves an existing file untouched when the write fails", () => {
+  it("leaves an existing file untouched when the write fails", async () => {
     const dir = mkdtempSync(join(tmpdir(), "convspec-st-"));
     const path = join(dir, "missing-folder", "out.safetensors");
-    expect(() => writeSafetensors(path, { x: { shape: [1], data: new Float32Array(1) } })).toThrow(UserError);
+    await expect(writeSafetensors(path, { x: { shape: [1], data: new Float32Array(1) } })).rejects.toThrow(UserError);
     expect(existsSync(path)).toBe(false);
     const kept = join(dir, "kept.safetensors");
     writeFileSync(kept, "old");
-    expect(() => writeSafetensors(kept, { x: { shape: [2], data: new Float32Array(1) } })).toThrow(/shape \[2\] but 1 values/);
+    await expect(writeSafetensors(kept, { x: { shape: [2], data: new Float32Array(1) } })).rejects.toThrow(/shape \[2\] but 1 values/);
     expect(readFileSync(kept, "utf8")).toBe("old");
   });
 });

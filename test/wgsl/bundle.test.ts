@@ -16,13 +16,13 @@ const { graph, weights } = goldenModel(golden);
 const dir = mkdtempSync(join(tmpdir(), "convspec-wgsl-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("WGSL bundle", () => {
-  const plan = compileWgsl(graph);
-  writeWgslBundle(plan, dir);
+const plan = compileWgsl(graph);
+await writeWgslBundle(plan, dir);
 
+describe("WGSL bundle", () => {
   it("writes every kernel, plan.json and run-plan.js, and nothing else", () => {
     const files = readdirSync(dir).sort();
-    expect(files).toEqual([...plan.kernels.map((k) => `${k.name}.wgsl`), "plan.json", "run-plan.js"].sort());
+    expect(files).toEqual([...plan.kernels.map((k) => `${k.name}.wgsl`), "plan.json", "run-plan.js", "convspec-manifest.json"].sort());
     const onDisk = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8")) as WgslProgramPlan;
     expect(onDisk.dispatches.length).toBe(plan.dispatches.length);
     expect(readFileSync(join(dir, "run-plan.js"), "utf8")).not.toMatch(/^\s*import\s/m);

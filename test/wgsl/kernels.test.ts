@@ -5,6 +5,7 @@
  * only for the model outputs with all passes checks the fused schedule.
  */
 import { describe, expect, it } from "vitest";
+import { LEGACY_FLAGS, MATMUL_TILES, type WgslFlags } from "../../compiler/backends/wgsl/index.js";
 import type { Graph } from "../../compiler/ir/types.js";
 import { interpretGraph } from "../../runtime/reference/interpreter.js";
 import { prepare } from "../../index.js";
@@ -19,9 +20,9 @@ function everyValue(graph: Graph): Graph {
   return { ...graph, outputs };
 }
 
-async function compare(graph: Graph, names: string[], shapes: [number, number][], passes: "all" | "none"): Promise<void> {
+async function compare(graph: Graph, names: string[], shapes: [number, number][], passes: "all" | "none", flags: Partial<WgslFlags> = {}): Promise<void> {
   const weights = denseWeights(graph, 7);
-  const executor = await prepare("wgsl", graph, weights, { outputs: names, passes, device: await sharedDevice() });
+  const executor = await prepare("wgsl", graph, weights, { outputs: names, passes, options: { flags }, device: await sharedDevice() });
   try {
     // One executor, several (B, L): shapes change through uniforms, the plan is reused.
     for (const [B, L] of shapes) {
@@ -43,7 +44,20 @@ describe.skipIf(noAdapter)("WGSL kernels vs the reference interpreter (skipped: 
 
   it.each(Object.keys(VARIANTS))("%s: fused and optimised schedule, several shapes", async (name) => {
     const graph = graphOf(name);
-    // 70 > the matmul and attention tiles (64): multi-tile paths; 1 x 1: the degenerate edge.
+    // 70 > the attention tiles: multi-tile paths; 1 x 1: the degenerate edge.
     await compare(graph, Object.keys(graph.outputs), [[1, 1], [3, 9], [1, 70]], "all");
+  });
+
+  // Every tiling and kernel variant the flags can pick, on shapes crossing their tile edges (M = 2·70 = 140 > 128).
+  it.each([
+    ...Object.values(MATMUL_TILES).flatMap((tile) => [true, false].map((doubleBuffer) => [`matmul ${tile.name}${doubleBuffer ? " double-buffered" : ""}`, { matmulTiles: [tile], matmulDoubleBuffer: doubleBuffer }] as const)),
+    ["attention 1 invocation per query (the legacy kernel)", LEGACY_FLAGS],
+    ["attention 2 invocations per query, 8-key tiles", { attentionThreadsPerQuery: 2, attentionKeyTile: 8, attentionQueryTile: 16 }],
+    ["matmul + LayerNorm over 2 rows", { normMatmulRows: 2 }],
+    ["the two-dispatch fallback of matmul + LayerNorm", { normMatmulMaxColumns: 4 }],
+    ["span conv over 32 channels (several heads per tile), 3 rows", { spanConvChannels: 32, spanConvRows: 3 }],
+  ] as [string, Partial<WgslFlags>][])("mixed with %s", async (_, flags) => {
+    const graph = graphOf("mixed");
+    await compare(graph, ["last_hidden_state", "mlm_logits", "cls_logits"], [[2, 70], [1, 5]], "all", flags);
   });
 });

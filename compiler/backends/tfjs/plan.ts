@@ -6,11 +6,13 @@
  * layouts those forms read, built once at load time.
  *
  * The plan is pure data; runtime/tfjs executes it with its op table. The
- * graph arrives optimised; the plan only drops ops no requested output reads.
+ * graph arrives optimised; the plan splits the fused forms tfjs has no
+ * kernel for (expand.ts) and drops ops no requested output reads.
  */
 import type { Graph, Op } from "../../ir/types.js";
 import { neededOps, resolveOutputs } from "../../passes/graph-utils.js";
 import { lastUses } from "../../passes/liveness.js";
+import { expandForTfjs } from "./expand.js";
 import { stepForm, type StepForm } from "./forms.js";
 import { DIRECT_LOWERING, TUNED_LOWERINGS, type LoweringName, type TfjsLowering } from "./lowering.js";
 import { weightLayouts, type WeightLayout } from "./weight-layout.js";
@@ -57,11 +59,12 @@ export interface PlanVariant {
  * as written, for every backend: what `--opt none` compiles to).
  */
 export function buildTfjsPlan(
-  graph: Graph,
-  requestedOutputs: readonly string[] = Object.keys(graph.outputs),
+  optimised: Graph,
+  requestedOutputs: readonly string[] = Object.keys(optimised.outputs),
   backend?: TfjsBackendName,
   lowering: LoweringName = "tuned",
 ): TfjsPlan {
+  const graph = expandForTfjs(optimised);
   const ids = resolveOutputs(graph, requestedOutputs);
   const outputs: Record<string, string> = Object.create(null);
   requestedOutputs.forEach((name, i) => (outputs[name] = ids[i]));

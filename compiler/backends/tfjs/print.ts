@@ -74,7 +74,7 @@ const KERNELS: { [K in OpKind]: (op: OpOf<K>) => string } = {
     const mm = op.groups === 1 ? "fused.matMul+bias" : `batchMatMul[G=${op.groups}]+bias`;
     const act = op.activation === "none" ? "" : `+${op.activation}`;
     const split = op.segments.length > 1 ? `->split${op.segments.length}` : "";
-    return `linear:${op.gated ? "mul+" : ""}${mm}${act}${split}`;
+    return `linear:${op.segments[0].operand.kind === "gated" ? "mul+" : ""}${mm}${act}${split}`;
   },
   activation: (op) => `activation:${op.fn}`,
   slice: () => "slice",

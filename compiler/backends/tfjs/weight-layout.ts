@@ -55,7 +55,7 @@ function opLayouts(op: Op, form: StepForm): WeightLayout[] {
     case "layer_norm":
       return [asIs(op.gamma), asIs(op.beta)];
     case "add_layer_norm":
-      return [...op.terms.flatMap((t) => (t.kind === "value" ? [] : [asIs(t.table)])), asIs(op.gamma), asIs(op.beta)];
+      return [...op.terms.flatMap((t) => (t.kind === "gather" || t.kind === "positions" ? [asIs(t.table)] : [])), asIs(op.gamma), asIs(op.beta)];
     case "linear": {
       if (form.kind !== "linear") throw new Error(`tfjs plan: linear '${op.id}' has no linear form`);
       const outFeatures = op.segments.map((s) => s.outFeatures);

@@ -5,9 +5,12 @@
  * the memory report is taken at REFERENCE_SHAPE.
  */
 import { debugEnabled } from "../../debug.js";
+import { opContext } from "../../analysis/flops.js";
+import { opFlopsTotal, opInfo } from "../../ir/ops.js";
+import { add, monomial, scale, toTerms, type Polynomial, type Term } from "../../ir/polynomial.js";
 import { inputLimits, type Graph } from "../../ir/types.js";
 import { assignSlots, REFERENCE_SHAPE } from "../../passes/memory-plan.js";
-import { PLAN_FORMAT, type BufferRef, type KernelSource, type PlanDispatch, type PlanOutput, type WeightBuffer, type WgslProgramPlan } from "./plan.js";
+import { PLAN_FORMAT, type WgslFeature, type BufferRef, type KernelSource, type PlanDispatch, type PlanOutput, type WeightBuffer, type WgslProgramPlan } from "./plan.js";
 import { kernelName, type Program } from "./program.js";
 import { evalSize, sameSize, type GridDim, type SizeExpr } from "./sizes.js";
 import { rowsOf, type DraftRef, type View } from "./views.js";
@@ -19,6 +22,7 @@ export interface DraftDispatch {
   bindings: DraftRef[];
   uniforms: SizeExpr[];
   grid: [GridDim, GridDim, GridDim];
+  choice?: string;
 }
 
 export interface ScheduledGraph {
@@ -29,9 +33,12 @@ export interface ScheduledGraph {
   weights: ReadonlyMap<string, WeightBuffer>;
   /** Requested output name -> the view that holds it. */
   outputs: Record<string, View>;
+  /** Optional adapter features the kernels use. */
+  features: WgslFeature[];
 }
 
-export function assemblePlan({ graph, dispatches: drafts, roots, weights, outputs: outputViews }: ScheduledGraph): WgslProgramPlan {
+export function assemblePlan({ graph, dispatches: drafts, roots, weights, outputs: outputViews, features }: ScheduledGraph): WgslProgramPlan {
+  const costs = dispatchCosts(graph, drafts, roots, weights);
   const kernels = new Map<string, KernelSource>();
   const uses = drafts.map((d) => ({
     reads: d.bindings.flatMap((b, i) => (b.kind === "root" && d.program.bindings[i].access === "read" ? [b.id] : [])),
@@ -43,14 +50,15 @@ export function assemblePlan({ graph, dispatches: drafts, roots, weights, output
   const slots = members.map((ids) => ids.map(sizeOf));
   const ref = (d: DraftRef): BufferRef => (d.kind === "root" ? { kind: "slot", index: slotOf.get(d.id)! } : d);
 
-  const dispatches: PlanDispatch[] = drafts.map((d) => {
+  const dispatches: PlanDispatch[] = drafts.map((d, i) => {
     const name = kernelName(d.program.cacheKey);
     if (!kernels.has(name)) {
       const code = d.program.getUserCode();
       if (debugEnabled("kernels")) process.stderr.write(`// ---- kernel ${name} ----\n${code}\n`);
-      kernels.set(name, { name, code, workgroupSize: d.program.workgroupSize, storageBindings: d.program.bindings.length, workgroupStorageBytes: d.program.workgroupStorageBytes });
+      const { workgroupSize, workgroupStorageBytes, minSubgroupSize } = d.program;
+      kernels.set(name, { name, code, workgroupSize, storageBindings: d.program.bindings.length, workgroupStorageBytes, ...(minSubgroupSize ? { minSubgroupSize } : {}) });
     }
-    return { kernel: name, ops: d.ops, bindings: d.bindings.map(ref), uniforms: d.uniforms, grid: d.grid };
+    return { kernel: name, ops: d.ops, bindings: d.bindings.map(ref), uniforms: d.uniforms, grid: d.grid, ...(d.choice ? { choice: d.choice } : {}), cost: costs[i] };
   });
   const outputs: Record<string, PlanOutput> = Object.create(null);
   for (const [name, view] of Object.entries(outputViews)) {
@@ -62,6 +70,7 @@ export function assemblePlan({ graph, dispatches: drafts, roots, weights, output
     format: PLAN_FORMAT,
     model: graph.name,
     limits: inputLimits(graph.spec),
+    features,
     kernels: [...kernels.values()],
     weights: [...weights.values()],
     slots: slots.map((sizes) => ({ sizes: dedupe(sizes) })),
@@ -83,3 +92,28 @@ export function arenaBytesAt(plan: WgslProgramPlan, B: number, L: number): numbe
 function dedupe(sizes: SizeExpr[]): SizeExpr[] {
   return sizes.filter((s, i) => sizes.findIndex((t) => sameSize(s, t)) === i);
 }
+
+/**
+ * What each dispatch costs, for the plan's cost report: the FLOPs of the IR
+ * op it computes (a kernel that takes two dispatches counts them once, on the
+ * first), and the bytes its bindings move (each bound tensor once, whole).
+ */
+function dispatchCosts(graph: Graph, drafts: readonly DraftDispatch[], roots: ReadonlyMap<string, SizeExpr>, weights: ReadonlyMap<string, WeightBuffer>): { flops: Term[]; bytes: Term[] }[] {
+  const ctx = opContext(graph);
+  const opsById = new Map(graph.ops.map((op) => [op.id, op]));
+  const counted = new Set<string>();
+  const sizeOf = (ref: DraftRef): Polynomial => {
+    if (ref.kind === "root") return sizePolynomial(roots.get(ref.id)!);
+    if (ref.kind === "weight") return monomial(weights.get(ref.name)!.elements, 0, 0);
+    return monomial(1, 1, 1); // an input: B·L elements
+  };
+  return drafts.map((d) => {
+    const fresh = d.ops.filter((id) => !counted.has(id));
+    fresh.forEach((id) => counted.add(id));
+    const flops = add(...fresh.map((id) => opFlopsTotal(opInfo(opsById.get(id)!).flops(opsById.get(id)!, ctx))));
+    const unique = [...new Map(d.bindings.map((b) => [JSON.stringify(b), b])).values()];
+    return { flops: toTerms(flops), bytes: toTerms(scale(add(...unique.map(sizeOf)), 4)) };
+  });
+}
+
+const sizePolynomial = (e: SizeExpr): Polynomial => monomial(e.coef, e.perB ? 1 : 0, e.perL ? 1 : 0);

@@ -4,11 +4,18 @@
  * and `dispatch` to append its run data. Kernels decide everything else.
  */
 import type { ConcatOp, Op, Shape } from "../../ir/types.js";
-import type { WeightBuffer } from "./plan.js";
+import type { WgslFlags } from "./flags.js";
+import type { WeightBuffer, WgslFeature } from "./plan.js";
 import type { KernelDispatch, SizeExpr } from "./program.js";
 import type { DraftRef, View } from "./views.js";
 
 export interface LoweringContext {
+  /** The tuning knobs this plan is compiled with. */
+  readonly flags: WgslFlags;
+  /** The shape tile choices are made for (the plan runs at any shape). */
+  readonly reference: { B: number; L: number };
+  /** Whether the plan may use an optional adapter feature; using it records it in the plan. */
+  useFeature(feature: WgslFeature): boolean;
   shape(value: string): Shape;
   /** Where `value` is read from; it must have been computed (or be an input). */
   viewOf(value: string): View;

@@ -3,10 +3,15 @@
  * to run the model on any GPUDevice with no compiler around. Every size that
  * depends on B or L is a `SizeExpr` evaluated at run time.
  */
+import type { Term } from "../../ir/polynomial.js";
 import type { Dim, InputLimits, InputName } from "../../ir/types.js";
 import type { GridDim, SizeExpr } from "./sizes.js";
 
 export const PLAN_FORMAT = "convspec-wgsl/1" as const;
+
+/** Optional adapter features a plan may be compiled for (running it where they are missing is an error). */
+export const WGSL_FEATURES = ["subgroups"] as const;
+export type WgslFeature = (typeof WGSL_FEATURES)[number];
 
 /** Where a binding's data lives: an intermediate slot, an uploaded weight buffer, or an input. */
 export type BufferRef = { kind: "slot"; index: number } | { kind: "weight"; name: string } | { kind: "input"; name: InputName };
@@ -36,6 +41,8 @@ export interface KernelSource {
   storageBindings: number;
   /** Bytes of var<workgroup> memory, for the adapter-limit check. */
   workgroupStorageBytes: number;
+  /** The smallest subgroup size the kernel is correct for (it uses subgroup shuffles). */
+  minSubgroupSize?: number;
 }
 
 export interface PlanDispatch {
@@ -47,6 +54,10 @@ export interface PlanDispatch {
   /** Uniform values, in the kernel's struct order (all u32). */
   uniforms: SizeExpr[];
   grid: [GridDim, GridDim, GridDim];
+  /** What the kernel chose for this dispatch (the matmul tiling), when it chooses. */
+  choice?: string;
+  /** FLOPs of the IR ops it computes and bytes its bindings move, as polynomials in B and L (the cost report). */
+  cost: { flops: Term[]; bytes: Term[] };
 }
 
 export interface PlanOutput {
@@ -77,6 +88,8 @@ export interface WgslProgramPlan {
   model: string;
   /** What the inputs must respect (checked before every run: a bad id would read outside a table). */
   limits: InputLimits;
+  /** Adapter features the kernels use; the runner refuses an adapter without them. */
+  features: WgslFeature[];
   kernels: KernelSource[];
   weights: WeightBuffer[];
   slots: PlanSlot[];

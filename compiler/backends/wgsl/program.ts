@@ -29,6 +29,8 @@ export interface Program<U extends string = string> {
   bindings: BindingDecl[];
   /** Bytes of var<workgroup> memory the kernel declares (checked against the adapter's limit). */
   workgroupStorageBytes: number;
+  /** The smallest subgroup the code is correct for, when it uses subgroup operations. */
+  minSubgroupSize?: number;
   getUserCode(): string;
 }
 
@@ -43,6 +45,8 @@ export interface KernelDispatch<U extends string = string> {
   bindings: DraftRef[];
   uniforms: Record<U, SizeExpr>;
   grid: [GridDim, GridDim, GridDim];
+  /** What the kernel chose for this dispatch (recorded in the plan). */
+  choice?: string;
 }
 
 /** Checks a dispatch against its program: a binding or uniform the kernel does not declare is a convspec bug, never a silent 0. */

@@ -12,13 +12,22 @@ import { neededOps, readersOf, resolveOutputs } from "../../passes/graph-utils.j
 import type { DraftDispatch, ScheduledGraph } from "./assemble.js";
 import type { LoweringContext } from "./context.js";
 import { loweringOf } from "./lowering.js";
-import type { WeightBuffer } from "./plan.js";
+import type { WgslFlags } from "./flags.js";
+import type { WeightBuffer, WgslFeature } from "./plan.js";
 import { checkDispatch, type KernelDispatch } from "./program.js";
 import { times, constSize, type SizeExpr } from "./sizes.js";
 import { colsOf, denseView, rowsOf, type DraftRef, type View } from "./views.js";
 
-export function scheduleGraph(graph: Graph, outputNames: readonly string[]): ScheduledGraph {
-  return new Scheduler(graph, outputNames).run();
+export interface ScheduleOptions {
+  flags: WgslFlags;
+  /** The shape tile choices are made for. */
+  reference: { B: number; L: number };
+  /** Optional features the adapter offers (the plan uses what it can and records it). */
+  available: ReadonlySet<WgslFeature>;
+}
+
+export function scheduleGraph(graph: Graph, outputNames: readonly string[], options: ScheduleOptions): ScheduledGraph {
+  return new Scheduler(graph, outputNames, options).run();
 }
 
 class Scheduler implements LoweringContext {
@@ -29,13 +38,26 @@ class Scheduler implements LoweringContext {
   private readonly inPlaceConcats = new Set<string>();
   private readonly ops: Op[];
   private readonly outputValues: ReadonlySet<string>;
+  private readonly used = new Set<WgslFeature>();
+  readonly flags: WgslFlags;
+  readonly reference: { B: number; L: number };
 
   constructor(
     private readonly graph: Graph,
     private readonly outputNames: readonly string[],
+    private readonly options: ScheduleOptions,
   ) {
     this.outputValues = new Set(resolveOutputs(graph, outputNames));
     this.ops = neededOps(graph.ops, this.outputValues);
+    this.flags = options.flags;
+    this.reference = options.reference;
+  }
+
+  useFeature(feature: WgslFeature): boolean {
+    if (feature === "subgroups" && !this.flags.useSubgroups) return false;
+    if (!this.options.available.has(feature)) return false;
+    this.used.add(feature);
+    return true;
   }
 
   run(): ScheduledGraph {
@@ -44,7 +66,7 @@ class Scheduler implements LoweringContext {
     for (const op of this.ops) loweringOf(op).lower(op, this);
     const outputs: Record<string, View> = Object.create(null);
     for (const name of this.outputNames) outputs[name] = this.viewOf(this.graph.outputs[name]);
-    return { graph: this.graph, dispatches: this.drafts, roots: this.roots, weights: this.weights, outputs };
+    return { graph: this.graph, dispatches: this.drafts, roots: this.roots, weights: this.weights, outputs, features: [...this.used].sort() };
   }
 
   /** Concats whose every input is read only by them and written by a kernel able to write a column range. */
@@ -76,7 +98,7 @@ class Scheduler implements LoweringContext {
   dispatch<U extends string>(op: Op, run: KernelDispatch<U>): void {
     checkDispatch(run);
     const { program } = run;
-    this.drafts.push({ program, ops: [op.id], bindings: run.bindings, uniforms: program.uniforms.map((name) => run.uniforms[name]), grid: run.grid });
+    this.drafts.push({ program, ops: [op.id], bindings: run.bindings, uniforms: program.uniforms.map((name) => run.uniforms[name]), grid: run.grid, choice: run.choice });
   }
 
   shape(v: string): Shape {

@@ -42,6 +42,8 @@ export class ShaderHelper {
   constructor(
     private readonly uniforms: readonly string[],
     private readonly bindings: readonly BindingDecl[],
+    /** WGSL extensions the code needs (`enable ...;`), e.g. subgroups. */
+    private readonly enables: readonly string[] = [],
   ) {}
 
   /** WGSL expression applying `fn` to `x`, pulling in the helpers it needs. */
@@ -71,6 +73,27 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       return `@group(0) @binding(${i + 1}) var<storage, ${b.access}> ${b.name}: array<${element}>;`;
     });
     const helpers = [...this.used].sort().map((h) => HELPERS[h]);
-    return [struct, ...bindings, ...helpers, body.trim()].join("\n\n") + "\n";
+    const enables = this.enables.map((e) => `enable ${e};`);
+    return [...enables, struct, ...bindings, ...helpers, body.trim()].join("\n\n") + "\n";
   }
+}
+
+/**
+ * `fn reduce_sum(li, x) -> f32`: the sum of x over a workgroup of WG
+ * invocations, every invocation getting it. Every invocation sums the WG
+ * partials itself: one barrier instead of log2(WG), and no in-place tree:
+ * that pattern gave wrong sums on Mesa llvmpipe behind Dawn's GL backend
+ * (cause not pinned down; WG adds per invocation are cheap at this size).
+ */
+export function workgroupSum(WG: number): string {
+  return `var<workgroup> partial: array<f32, ${WG}>;
+
+fn reduce_sum(li: u32, x: f32) -> f32 {
+  partial[li] = x;
+  workgroupBarrier();
+  var total = 0.0;
+  for (var i = 0u; i < ${WG}u; i++) { total += partial[i]; }
+  workgroupBarrier();
+  return total;
+}`;
 }

@@ -7,12 +7,12 @@ export const wgslTarget: CompilerTarget<"wgsl"> = {
   name: "wgsl",
   summary: "generated WGSL kernels on any WebGPU device (Dawn in Node, browsers)",
   backends: [],
-  compile: (graph, outputs) => compileWgsl(graph, { outputs }),
+  compile: (graph, outputs, options) => compileWgsl(graph, { outputs, features: options.features, flags: options.flags, reference: options.shape }),
   print: printWgslPlan,
-  async write(plan, out) {
+  async write(plan, out, io) {
     // Loaded only here: emit.ts needs esbuild, which nothing else at run time does.
     const { writeWgslBundle } = await import("./emit.js");
-    writeWgslBundle(plan, out);
+    await writeWgslBundle(plan, out, io);
     const { arenaBytes, intermediateBytes, reference } = plan.memory;
     const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
     return (

@@ -9,14 +9,13 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { LinearBlock, LinearForm } from "../../../compiler/backends/tfjs/forms.js";
-import type { LinearOp } from "../../../compiler/ir/types.js";
+import { assertNever, type LinearOp } from "../../../compiler/ir/types.js";
 import { applyActivation, geluFromPrescaled } from "./activation.js";
 import { formOf, weight, type OpLowering, type StepContext } from "./types.js";
 
-export const linear: OpLowering<LinearOp> = (op, [input, gate], ctx) => {
+export const linear: OpLowering<LinearOp> = (op, inputs, ctx) => {
   const form = formOf(ctx, "linear", op.id);
-  // A gated linear multiplies its operand by the gate first (fused in the IR; tfjs has no gated matmul).
-  const x = op.gated ? tf.mul(input, gate) : input;
+  const x = operand(op, inputs);
   const leading = x.shape.slice(0, -1);
   const rows = x.size / op.inFeatures;
   const flat = tf.reshape(x, [rows, op.inFeatures]);
@@ -68,4 +67,21 @@ function groupedMatmul(op: LinearOp, form: LinearForm, block: LinearBlock, x: tf
   let y = tf.matMul(byGroup as tf.Tensor3D, weight(ctx, block.kernel) as tf.Tensor3D);
   if (block.bias) y = tf.add(y, weight(ctx, block.bias));
   return tf.transpose(y, [1, 0, 2]);
+}
+
+/** The left operand every segment shares (the plan split other forms: compiler/backends/tfjs/expand.ts). */
+function operand(op: LinearOp, inputs: tf.Tensor[]): tf.Tensor {
+  const { operand } = op.segments[0];
+  if (op.segments.some((s) => s.operand.kind !== operand.kind)) throw new Error(`tfjs plan: linear '${op.id}' mixes operand kinds`);
+  switch (operand.kind) {
+    case "input":
+      return inputs[0];
+    case "gated":
+      // tfjs has no gated matmul: one multiply inside this step.
+      return tf.mul(inputs[0], inputs[operand.gate]);
+    case "depthwise_conv":
+      throw new Error(`tfjs plan: linear '${op.id}' over a depthwise conv was not split`);
+    default:
+      return assertNever(operand, "linear operand");
+  }
 }

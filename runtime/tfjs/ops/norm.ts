@@ -25,6 +25,8 @@ export const addLayerNorm: OpLowering<AddLayerNormOp> = (op, inputs, ctx) => {
         return tf.gather(weight(ctx, t.table), inputs[t.ids]);
       case "positions":
         return positionRows(weight(ctx, t.table), ctx.seqLen);
+      case "linear":
+        throw new Error(`tfjs plan: the linear term of '${op.id}' was not split`);
       default:
         return assertNever(t, "sum term");
     }

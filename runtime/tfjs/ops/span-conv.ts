@@ -24,6 +24,7 @@ export const depthwiseConv: OpLowering<DepthwiseConvOp> = (op, [x, mask], ctx) =
 };
 
 export const dynamicConv: OpLowering<DynamicConvOp> = (op, [logits, values, mask]) => {
+  if (op.logits) throw new Error(`tfjs plan: the fused logits of '${op.id}' were not split`);
   const [batch, seqLen] = values.shape;
   const { heads, headSize, kernelSize: K } = op;
   const pad = (K - 1) / 2;

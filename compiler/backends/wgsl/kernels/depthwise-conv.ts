@@ -5,7 +5,6 @@
  */
 import type { DepthwiseConvOp } from "../../../ir/types.js";
 import type { OpLowering } from "../context.js";
-import { FLAGS } from "../flags.js";
 import type { BindingDecl, Program } from "../program.js";
 import { ShaderHelper } from "../shader-helpers.js";
 import { constSize, grid1, L_SIZE, ONE } from "../sizes.js";
@@ -14,8 +13,7 @@ import { rowsOf } from "../views.js";
 export const DEPTHWISE_UNIFORMS = ["L", "C", "x_off", "x_stride", "mask_off", "out_off", "out_stride"] as const;
 type DepthwiseUniform = (typeof DEPTHWISE_UNIFORMS)[number];
 
-export function depthwiseConvProgram(kernelSize: number, masked: boolean): Program<DepthwiseUniform> {
-  const WG = FLAGS.elementwiseWorkgroupSize;
+export function depthwiseConvProgram(kernelSize: number, masked: boolean, WG: number): Program<DepthwiseUniform> {
   const bindings: BindingDecl[] = [
     { name: "x", type: "f32", access: "read" },
     { name: "w", type: "f32", access: "read" },
@@ -40,7 +38,7 @@ ${ShaderHelper.perChannelEntry(WG)}
 }`;
   return {
     name: "depthwise_conv",
-    cacheKey: `depthwise_conv_k${kernelSize}${masked ? "_masked" : ""}`,
+    cacheKey: `depthwise_conv_k${kernelSize}${masked ? "_masked" : ""}_wg${WG}`,
     workgroupSize: [WG, 1, 1],
     workgroupStorageBytes: 0,
     uniforms: DEPTHWISE_UNIFORMS,
@@ -57,10 +55,10 @@ export const depthwiseConvLowering: OpLowering<DepthwiseConvOp> = {
     const mask = op.maskInput ? ctx.viewOf(op.inputs[1]) : null;
     const out = ctx.outputView(op.outputs[0]);
     ctx.dispatch(op, {
-      program: depthwiseConvProgram(op.kernelSize, op.maskInput),
+      program: depthwiseConvProgram(op.kernelSize, op.maskInput, ctx.flags.elementwiseWorkgroupSize),
       bindings: [x.buffer, ctx.paramView(op.weight).buffer, ...(mask ? [mask.buffer] : []), out.buffer],
       uniforms: { L: L_SIZE, C: constSize(x.cols), x_off: constSize(x.offset), x_stride: x.stride, mask_off: constSize(mask?.offset ?? 0), out_off: constSize(out.offset), out_stride: out.stride },
-      grid: [grid1(constSize(x.cols), FLAGS.elementwiseWorkgroupSize), grid1(rowsOf(ctx.shape(op.outputs[0]))), ONE],
+      grid: [grid1(constSize(x.cols), ctx.flags.elementwiseWorkgroupSize), grid1(rowsOf(ctx.shape(op.outputs[0]))), ONE],
     });
   },
 };

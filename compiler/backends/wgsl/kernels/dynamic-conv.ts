@@ -7,17 +7,16 @@
  */
 import type { DynamicConvOp } from "../../../ir/types.js";
 import type { OpLowering } from "../context.js";
-import { FLAGS } from "../flags.js";
 import type { BindingDecl, Program } from "../program.js";
 import { ShaderHelper } from "../shader-helpers.js";
 import { constSize, grid1, L_SIZE, ONE } from "../sizes.js";
 import { rowsOf } from "../views.js";
+import { lowerSpanConv } from "./span-conv.js";
 
 export const DYNAMIC_CONV_UNIFORMS = ["L", "C", "g_off", "g_stride", "u_off", "u_stride", "mask_off", "out_off", "out_stride"] as const;
 type DynamicConvUniform = (typeof DYNAMIC_CONV_UNIFORMS)[number];
 
-export function dynamicConvProgram(headSize: number, kernelSize: number, masked: boolean): Program<DynamicConvUniform> {
-  const WG = FLAGS.elementwiseWorkgroupSize;
+export function dynamicConvProgram(headSize: number, kernelSize: number, masked: boolean, WG: number): Program<DynamicConvUniform> {
   const K = kernelSize;
   const bindings: BindingDecl[] = [
     { name: "logits", type: "f32", access: "read" },
@@ -48,7 +47,7 @@ ${ShaderHelper.perChannelEntry(WG)}
 }`;
   return {
     name: "dynamic_conv",
-    cacheKey: `dynamic_conv_d${headSize}_k${K}${masked ? "_masked" : ""}`,
+    cacheKey: `dynamic_conv_d${headSize}_k${K}${masked ? "_masked" : ""}_wg${WG}`,
     workgroupSize: [WG, 1, 1],
     workgroupStorageBytes: 0,
     uniforms: DYNAMIC_CONV_UNIFORMS,
@@ -61,18 +60,19 @@ ${ShaderHelper.perChannelEntry(WG)}
 export const dynamicConvLowering: OpLowering<DynamicConvOp> = {
   writesView: () => true,
   lower(op, ctx) {
+    if (op.logits) return lowerSpanConv({ ...op, logits: op.logits }, ctx);
     const [g, v] = [ctx.viewOf(op.inputs[0]), ctx.viewOf(op.inputs[1])];
     const mask = op.maskSpan ? ctx.viewOf(op.inputs[2]) : null;
     const out = ctx.outputView(op.outputs[0]);
     const C = op.heads * op.headSize;
     ctx.dispatch(op, {
-      program: dynamicConvProgram(op.headSize, op.kernelSize, op.maskSpan),
+      program: dynamicConvProgram(op.headSize, op.kernelSize, op.maskSpan, ctx.flags.elementwiseWorkgroupSize),
       bindings: [g.buffer, v.buffer, ...(mask ? [mask.buffer] : []), out.buffer],
       uniforms: {
         L: L_SIZE, C: constSize(C), g_off: constSize(g.offset), g_stride: g.stride, u_off: constSize(v.offset), u_stride: v.stride,
         mask_off: constSize(mask?.offset ?? 0), out_off: constSize(out.offset), out_stride: out.stride,
       },
-      grid: [grid1(constSize(C), FLAGS.elementwiseWorkgroupSize), grid1(rowsOf(ctx.shape(op.outputs[0]))), ONE],
+      grid: [grid1(constSize(C), ctx.flags.elementwiseWorkgroupSize), grid1(rowsOf(ctx.shape(op.outputs[0]))), ONE],
     });
   },
 };

@@ -7,15 +7,13 @@
 import type { ActivationOp, AddOp, ConcatOp, GatherOp, MulOp, Op } from "../../../ir/types.js";
 import type { Activation } from "../../../spec/model-spec.js";
 import type { LoweringContext, OpLowering } from "../context.js";
-import { FLAGS } from "../flags.js";
 import type { Program } from "../program.js";
 import { ShaderHelper } from "../shader-helpers.js";
 import { constSize, grid1, L_SIZE, ONE } from "../sizes.js";
 import { colsOf, rowsOf, type View } from "../views.js";
 import { gatherTerm, termCombine, termDecls, termRowStatements, termRunData, termsKey, valueTerm, type TermMode, type TermOperand } from "./terms.js";
 
-export function elementwiseProgram(modes: readonly TermMode[], op: "add" | "mul", activation: Activation | "none"): Program {
-  const WG = FLAGS.elementwiseWorkgroupSize;
+export function elementwiseProgram(modes: readonly TermMode[], op: "add" | "mul", activation: Activation | "none", WG: number): Program {
   const terms = termDecls(modes);
   const uniforms = ["L", "C", "out_off", "out_stride", ...terms.uniforms];
   const bindings = [...terms.bindings, { name: "out", type: "f32", access: "read_write" } as const];
@@ -29,7 +27,7 @@ ${termRowStatements(modes)}
 }`;
   return {
     name: "elementwise",
-    cacheKey: `elementwise_${op}_${termsKey(modes)}${activation === "none" ? "" : `_${activation}`}`,
+    cacheKey: `elementwise_${op}_${termsKey(modes)}${activation === "none" ? "" : `_${activation}`}_wg${WG}`,
     workgroupSize: [WG, 1, 1],
     workgroupStorageBytes: 0,
     uniforms,
@@ -42,10 +40,10 @@ ${termRowStatements(modes)}
 function dispatchElementwise(ctx: LoweringContext, op: Op, terms: TermOperand[], combine: "add" | "mul", activation: Activation | "none", out: View, rows = rowsOf(ctx.shape(op.outputs[0]))): void {
   const { bindings, uniforms } = termRunData(terms);
   ctx.dispatch(op, {
-    program: elementwiseProgram(terms.map((t) => t.mode), combine, activation),
+    program: elementwiseProgram(terms.map((t) => t.mode), combine, activation, ctx.flags.elementwiseWorkgroupSize),
     bindings: [...bindings, out.buffer],
     uniforms: { L: L_SIZE, C: constSize(out.cols), out_off: constSize(out.offset), out_stride: out.stride, ...uniforms },
-    grid: [grid1(constSize(out.cols), FLAGS.elementwiseWorkgroupSize), grid1(rows), ONE],
+    grid: [grid1(constSize(out.cols), ctx.flags.elementwiseWorkgroupSize), grid1(rows), ONE],
   });
 }
 

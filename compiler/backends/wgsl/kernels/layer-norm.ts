@@ -1,21 +1,20 @@
 /**
  * `out = LayerNorm(Σ terms)` over the last axis, one workgroup per row with a
- * shared-memory tree reduction. With one term it is the plain LayerNorm; with
+ * shared-memory reduction. With one term it is the plain LayerNorm; with
  * two the residual add + LayerNorm; with a word gather + positions + a
  * token-type gather it is the whole embeddings block in one pass.
  * Mean and variance are two passes (no E[x²]-E[x]² cancellation: eps is 1e-12).
  */
 import { assertNever, type AddLayerNormOp, type LayerNormOp, type SumTerm } from "../../../ir/types.js";
 import type { LoweringContext, OpLowering } from "../context.js";
-import { FLAGS } from "../flags.js";
 import type { Program } from "../program.js";
-import { ShaderHelper } from "../shader-helpers.js";
+import { ShaderHelper, workgroupSum } from "../shader-helpers.js";
 import { constSize, grid1, L_SIZE, ONE, type SizeExpr } from "../sizes.js";
 import { rowsOf } from "../views.js";
+import { lowerMatmulNorm } from "./matmul-norm.js";
 import { gatherTerm, positionsTerm, termCombine, termDecls, termRowStatements, termRunData, termsKey, valueTerm, type TermMode, type TermOperand } from "./terms.js";
 
-export function layerNormProgram(modes: readonly TermMode[], eps: number): Program {
-  const WG = FLAGS.rowWorkgroupSize;
+export function layerNormProgram(modes: readonly TermMode[], eps: number, WG: number): Program {
   const terms = termDecls(modes);
   const uniforms = ["L", "C", "out_off", "out_stride", ...terms.uniforms];
   const bindings = [
@@ -27,19 +26,7 @@ export function layerNormProgram(modes: readonly TermMode[], eps: number): Progr
   const helper = new ShaderHelper(uniforms, bindings);
   const value = termCombine(modes.length, "add", "c");
   const body = `
-var<workgroup> partial: array<f32, ${WG}>;
-
-fn reduce_sum(li: u32, x: f32) -> f32 {
-  partial[li] = x;
-  workgroupBarrier();
-  // Every invocation sums the ${WG} partials itself: one barrier instead of log2(${WG}),
-  // and no in-place tree: that pattern gave wrong sums on Mesa llvmpipe behind Dawn's GL
-  // backend (cause not pinned down; 64 adds per invocation are cheap at this size).
-  var total = 0.0;
-  for (var i = 0u; i < ${WG}u; i++) { total += partial[i]; }
-  workgroupBarrier();
-  return total;
-}
+${workgroupSum(WG)}
 
 @compute @workgroup_size(${WG}, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
@@ -57,7 +44,7 @@ ${termRowStatements(modes)}
 }`;
   return {
     name: "layer_norm",
-    cacheKey: `layer_norm_${termsKey(modes)}_eps${eps.toExponential()}`,
+    cacheKey: `layer_norm_${termsKey(modes)}_eps${eps.toExponential()}_wg${WG}`,
     workgroupSize: [WG, 1, 1],
     workgroupStorageBytes: WG * 4,
     uniforms,
@@ -67,11 +54,11 @@ ${termRowStatements(modes)}
 }
 
 /** One workgroup per row: grid (rows). */
-function dispatchNorm(ctx: LoweringContext, op: LayerNormOp | AddLayerNormOp, terms: TermOperand[]): void {
+export function dispatchNorm(ctx: LoweringContext, op: LayerNormOp | AddLayerNormOp, terms: TermOperand[]): void {
   const out = ctx.outputView(op.outputs[0]);
   const { bindings, uniforms } = termRunData(terms);
   ctx.dispatch(op, {
-    program: layerNormProgram(terms.map((t) => t.mode), op.eps),
+    program: layerNormProgram(terms.map((t) => t.mode), op.eps, ctx.flags.rowWorkgroupSize),
     bindings: [...bindings, ctx.paramView(op.gamma).buffer, ctx.paramView(op.beta).buffer, out.buffer],
     uniforms: { L: L_SIZE, C: constSize(out.cols), out_off: constSize(out.offset), out_stride: out.stride, ...uniforms },
     grid: [grid1(rowsOf(ctx.shape(op.outputs[0]))), ONE, ONE],
@@ -89,12 +76,13 @@ export const layerNormLowering: OpLowering<LayerNormOp> = {
 export const addLayerNormLowering: OpLowering<AddLayerNormOp> = {
   writesView: () => true,
   lower(op, ctx) {
+    if (op.terms.some((t) => t.kind === "linear")) return lowerMatmulNorm(op, ctx);
     const rows = rowsOf(ctx.shape(op.outputs[0]));
     dispatchNorm(ctx, op, op.terms.map((t) => operand(ctx, op, t, rows)));
   },
 };
 
-function operand(ctx: LoweringContext, op: AddLayerNormOp, term: SumTerm, rows: SizeExpr): TermOperand {
+export function operand(ctx: LoweringContext, op: AddLayerNormOp, term: SumTerm, rows: SizeExpr): TermOperand {
   switch (term.kind) {
     case "value":
       return valueTerm(ctx, op.inputs[term.input], rows);
@@ -102,6 +90,8 @@ function operand(ctx: LoweringContext, op: AddLayerNormOp, term: SumTerm, rows: 
       return gatherTerm(ctx, term.table, op.inputs[term.ids]);
     case "positions":
       return positionsTerm(ctx, term.table);
+    case "linear":
+      throw new Error(`${op.id}: a linear term is lowered by matmul-norm.ts`);
     default:
       return assertNever(term, "sum term");
   }

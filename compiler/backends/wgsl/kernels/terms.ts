@@ -28,11 +28,11 @@ export function termDecls(modes: readonly TermMode[]): { bindings: BindingDecl[]
   return { bindings, uniforms };
 }
 
-/** WGSL statements computing each term's source row into `src<i>` (needs `row` and `u.L`). */
-export function termRowStatements(modes: readonly TermMode[]): string {
+/** WGSL statements computing each term's source row into `src<i>` (needs the row index `rowVar` and `u.L`). */
+export function termRowStatements(modes: readonly TermMode[], rowVar = "row"): string {
   return modes
     .map((mode, i) => {
-      const index = mode === "row" ? "row" : mode === "pos" ? "row % u.L" : `u32(ids${i}[u.t${i}_ids_off + row])`;
+      const index = mode === "row" ? rowVar : mode === "pos" ? `${rowVar} % u.L` : `u32(ids${i}[u.t${i}_ids_off + ${rowVar}])`;
       return `  let src${i} = u.t${i}_off + (${index}) * u.t${i}_stride;`;
     })
     .join("\n");
