@@ -75,7 +75,8 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   for (const [target, backend] of targets) {
-    const artifact = compilerTarget(target).compile(optimised, OUTPUTS, { backend });
+    // WGSL kernels may use what the device offers (as `prepare` does).
+    const artifact = compilerTarget(target).compile(optimised, OUTPUTS, { backend, features: target === "wgsl" ? [...device.features] : undefined });
     const executor = await createExecutor(target, artifact, weights, target === "wgsl" ? { device } : {});
     const tfjsBackend = "backend" in executor ? String((executor as { backend: string }).backend) : null;
     const label = tfjsBackend === null ? `wgsl (${adapterName})` : tfjsBackend === "webgpu" ? `tfjs webgpu (${adapterName})` : `tfjs (${tfjsBackend})`;
