@@ -168,9 +168,9 @@ Seeded random weights, inputs all unmasked, output \`last_hidden_state\` only (t
 no passes and every op as written (\`--opt none\`). What "all" changes (\`convspec compile --target tfjs --backend wasm\`
 prints it): on every backend the IR passes (fused projections, q-gating, bias+activation, residual+LayerNorm, the
 embeddings as one op) and GELU in four ops with 1/√2 folded into the weights; on wasm also per-head 2-D attention
-matMuls (K transposed once: tfjs-wasm runs only 2-D untransposed matMuls on XNNPACK), one matMul per segment of a
-fused projection, and matMuls of >= 2M weights in 384-column blocks; on webgpu batched attention matMuls and one
-matMul per fused projection. Each cell warms both executors up, then times them in
+matMuls (K transposed once: tfjs-wasm runs only 2-D untransposed matMuls on XNNPACK) and matMuls of >= 2M weights
+in 384-column blocks; on webgpu batched attention matMuls. Both run a fused projection as one matMul per segment
+(no slice copies). Each cell warms both executors up, then times them in
 alternation (all, none, all, ...) for up to ${MAX_PAIRS} pairs or ${BUDGET_MS / 1000} s; the figures are medians.
 The machine is shared (2 cores, other jobs running): wall times swing by 2x between runs, so the ratio
 "none / all (CPU)" uses the process's CPU time, which contention disturbs far less; for wasm (one thread)

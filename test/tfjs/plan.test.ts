@@ -35,8 +35,8 @@ describe("tfjs plan", () => {
 
   it("lays out fused projections as one concatenated, transposed kernel", () => {
     const fused = optimize(graph, { passes: "all", requestedOutputs: ["last_hidden_state"] });
-    // webgpu's lowering keeps one matMul per fused projection (wasm's is tested below).
-    const plan = buildTfjsPlan(fused, ["last_hidden_state"], "webgpu");
+    // The direct lowering (--opt none) keeps one matMul per fused projection (the tuned ones are tested below).
+    const plan = buildTfjsPlan(fused, ["last_hidden_state"], "webgpu", "direct");
     const { weights } = plan.variants.webgpu!;
     const qkv = weights.find((w) => w.kind === "linear_kernel" && w.sources.length === 4);
     expect(qkv).toMatchObject({ inFeatures: 64, outFeatures: [32, 32, 32, 32], groups: 1 });

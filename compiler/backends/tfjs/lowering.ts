@@ -16,10 +16,11 @@
  *   at 22 (126 vs 109 ms); [512,3072]@[3072,768] 124 ms, 2 blocks 106 ms.
  * On webgpu (tfjs-backend-webgpu, Mesa llvmpipe), attention B1 L128: batched
  * 64.5 ms, per-head forms 128-145 ms: one dispatch per op wins there. A
- * fused projection split by slices vs one matMul per segment: no difference
- * there (1676 vs 1635 ms at [512,768] -> 4x384; 83 vs 81 ms at [128,256] ->
- * 4x128), so GPUs keep the one matMul that reads x once (to be settled on a
- * real GPU by the device bench).
+ * fused projection split by slices vs one matMul per segment: 1676 vs 1635 ms
+ * at [512,768] -> 4x384, 83 vs 81 ms at [128,256] -> 4x128; with split, the
+ * whole model ran 0.97-0.99x of --opt none (bench, conv-bert-small): tfjs-webgpu
+ * is dispatch-bound there, and per segment is one dispatch fewer and no copies.
+ * (Whether one wide matMul wins on a real GPU is for the device bench to show.)
  * tf.fused.matMul fuses linear, relu, relu6, elu, prelu, leakyrelu, sigmoid on
  * every backend; of convspec's activations only relu is among them.
  */
@@ -60,12 +61,12 @@ export const DIRECT_LOWERING: TfjsLowering = {
 const GPU_LIKE: TfjsLowering = {
   name: "tuned",
   attention: "batched",
-  segments: "split",
+  segments: "per_segment",
   blockWeights: null,
   blockColumns: 0,
   gelu: "erf_prescaled",
   fusedActivations: FUSED_BY_TFJS,
-  why: "one dispatch per op wins: batched attention, one matMul per fused projection; GELU in four ops",
+  why: "fewest dispatches win: batched attention, one matMul per segment (no slice copies); GELU in four ops",
 };
 
 /** The tuned lowering of each backend (TFJS_BACKENDS in plan.ts names them). */
