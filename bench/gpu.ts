@@ -100,6 +100,7 @@ async function main(): Promise<void> {
       `# WebGPU benchmark: conv-bert-base (backbone)\n\n` +
       `\`npm run bench:gpu -- ${process.argv.slice(2).join(" ")}\` on ${new Date().toISOString().slice(0, 10)}, adapter: ${adapterName}; ` +
       `${reps} timed run(s) after one warm-up, median. Latency includes input upload and read-back of last_hidden_state.\n\n${table}\n\n` +
+      `"tfjs webgpu" is tfjs-backend-webgpu registered on the WGSL rows' own device (same adapter, same run), running the tfjs plan of the same optimised graph. ` +
       `Ratios compare rows of this one run only. On a software adapter (Mesa llvmpipe here) these numbers show the plumbing works, not GPU speed; ` +
       `see bench/gpu-carry/ to run the same benchmark on a real GPU.\n`;
     writeFileSync(`${doc}.tmp`, note);
