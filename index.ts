@@ -18,6 +18,8 @@ export { compileFor, type CompileRequest, type Compiled } from "./compiler/pipel
 export { COMPILER_TARGETS, TARGET_NAMES, type TargetName, type Artifacts } from "./compiler/backends/index.js";
 export { createExecutor, type ExecutorOptions } from "./runtime/targets.js";
 export { randomWeights } from "./runtime/weights/index.js";
+/** tfjs's WebGPU backend on a GPUDevice the caller holds: then compile the tfjs target with `backend: "webgpu"`. */
+export { createTfjsWebGpuBackend } from "./runtime/tfjs/webgpu.js";
 export type { Executor, HostTensor, ModelInputs, WeightMap } from "./runtime/executor.js";
 export type { Graph } from "./compiler/ir/types.js";
 export type { ModelSpec } from "./compiler/spec/model-spec.js";

@@ -3,12 +3,14 @@
  * B1/B8 x L128/L512 on one local WebGPU adapter: convspec's WGSL with the
  * current kernels ("wgsl") and with the kernels before the GPU-class work
  * ("wgsl-legacy": the old passes and LEGACY_FLAGS), and the TensorFlow.js
- * target beside them, in one run. Every row is compiled through the target
+ * target beside them, in one run: on its default backend ("tfjs") and on
+ * tfjs's WebGPU backend registered on the WGSL rows' own device
+ * ("tfjs-webgpu": tfjs's hand-written kernels against convspec's). Every row is compiled through the target
  * registry from the same spec; WGSL rows are tuned for each case's shape and
  * the device's features.
  *
  *   npm run bench:gpu -- [--quick] [--cases b1l128,b8l512] [--reps N] [--backend vulkan|opengl]
- *                        [--rows wgsl,wgsl-legacy,tfjs] [--write-docs]
+ *                        [--rows wgsl,wgsl-legacy,tfjs,tfjs-webgpu] [--write-docs]
  *
  * Latency: median wall time of executor.run (input upload, one forward,
  * read-back of last_hidden_state), after one warm-up run that also compiles.
@@ -26,6 +28,7 @@ import { loadSpec } from "../compiler/load.js";
 import { compileFor, type CompileRequest } from "../compiler/pipeline.js";
 import type { Executor, ModelInputs, WeightMap } from "../runtime/executor.js";
 import { createExecutor } from "../runtime/targets.js";
+import { createTfjsWebGpuBackend } from "../runtime/tfjs/webgpu.js";
 import { createDevice, describeDevice, resolveBackend, WEBGPU_BACKENDS, type WebGpuBackend } from "../runtime/webgpu/index.js";
 import { randomWeights } from "../runtime/weights/index.js";
 import { flag, median, option, syntheticInputs } from "./common.js";
@@ -80,6 +83,14 @@ function rowKinds(device: GPUDevice): Record<string, RowKind> {
       adapter: "tfjs (its default backend)",
       async create(graph, weights) {
         const { artifact } = compileFor("tfjs", graph, { outputs: OUTPUTS });
+        return { executor: await createExecutor("tfjs", artifact, weights) };
+      },
+    },
+    "tfjs-webgpu": {
+      adapter: describeDevice(device),
+      async create(graph, weights) {
+        await createTfjsWebGpuBackend(device); // tfjs's WebGPU kernels on the WGSL rows' device
+        const { artifact } = compileFor("tfjs", graph, { outputs: OUTPUTS, options: { backend: "webgpu" } });
         return { executor: await createExecutor("tfjs", artifact, weights) };
       },
     },

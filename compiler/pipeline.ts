@@ -22,8 +22,14 @@ export interface Compiled<N extends TargetName> {
   artifact: Artifacts[N];
 }
 
+/**
+ * `passes: "none"` is the unoptimised baseline on every level: no passes, and
+ * (unless `options.lowering` says otherwise) every op lowered as written.
+ */
 export function compileFor<N extends TargetName>(target: N, graph: Graph, request: CompileRequest): Compiled<N> {
   resolveOutputs(graph, request.outputs); // unknown names fail here, whatever the passes
-  const optimised = optimize(graph, { passes: request.passes ?? "all", requestedOutputs: request.outputs });
-  return { target, graph: optimised, artifact: compilerTarget(target).compile(optimised, request.outputs, request.options ?? {}) };
+  const passes = request.passes ?? "all";
+  const optimised = optimize(graph, { passes, requestedOutputs: request.outputs });
+  const options = { ...request.options, lowering: request.options?.lowering ?? (passes === "none" ? "direct" : "tuned") };
+  return { target, graph: optimised, artifact: compilerTarget(target).compile(optimised, request.outputs, options) };
 }

@@ -29,6 +29,8 @@ export type WeightMap = Map<string, HostTensor>;
 export interface Executor {
   /** The outputs the artifact computes. */
   readonly outputs: readonly string[];
+  /** What it runs on, when the executor chose it (tfjs: the backend `auto` picked, and what it skipped). */
+  readonly runsOn?: string;
   /** Runs one forward pass; `outputs` (default: all of `this.outputs`) must be among those compiled. */
   run(inputs: ModelInputs, outputs?: readonly string[]): Promise<Record<string, HostTensor>>;
   /** Releases every device resource the executor holds. */

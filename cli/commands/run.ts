@@ -19,6 +19,7 @@ import { createExecutor } from "../../runtime/targets.js";
 import { loadTokenizer, predictMasks } from "../../runtime/tokenizer/index.js";
 import { readSafetensorsHeader, specWithCheckpointHeads, writeSafetensors } from "../../runtime/weights/index.js";
 import { contractOutputs } from "../../compiler/ir/outputs.js";
+import { notice } from "../notice.js";
 import { parsePassesOption } from "../options.js";
 import { isConfigJson, loadModelWeights, parseSeed } from "../weights.js";
 
@@ -49,8 +50,8 @@ export function registerRun(program: Command): void {
     .option("--vocab <file>", "vocab.txt or tokenizer.json, for --text")
     .option("--top-k <k>", "predictions printed per [MASK]", "5")
     .option("--target <target>", TARGET_NAMES.join(" or "), "tfjs")
-    .option("--backend <name>", "the target's backend (tfjs: tensorflow, wasm, cpu; default: the first that loads)")
-    .option("--opt <passes>", "all, none, or a comma list of passes", "all")
+    .option("--backend <name>", "the target's backend (tfjs: tensorflow, webgpu, wasm, cpu; default auto: tensorflow, then webgpu on a GPU adapter, then wasm, then cpu)")
+    .option("--opt <passes>", "all, none (also: every op lowered as written, no backend-tuned forms), or a comma list of passes", "all")
     .option("--output <file>", "safetensors file for the outputs (float32)")
     .option("--seed <n>", "seed of the random weights when --weights is absent", "0")
     .option("--allow-nonfinite", "load weights holding NaN or Inf (refused by default: every output would be NaN)", false)
@@ -101,6 +102,8 @@ async function runCommand(modelPath: string, opts: RunOptions): Promise<void> {
   const options = { backend: opts.backend, shape: { B: inputs.batch, L: inputs.seqLen }, features: device ? [...device.features] : undefined };
   const { artifact } = compileFor(target, graph, { outputs, passes: parsePassesOption(opts.opt), options });
   const executor = await timedAsync(`preparing the ${target} executor`, () => createExecutor(target, artifact, weights, { device, threads }));
+  // Only a choice made here is news: an explicit --backend is what the user asked for.
+  if (opts.backend === undefined && executor.runsOn !== undefined) notice(executor.runsOn);
   try {
     const result = await timedAsync(`forward pass (B=${inputs.batch}, L=${inputs.seqLen})`, () => executor.run(inputs, outputs));
     if (opts.output !== undefined) {

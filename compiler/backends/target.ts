@@ -28,8 +28,14 @@ export type TargetName = keyof Artifacts;
 
 /** Options a target may use; each target refuses the ones that do not apply to it. */
 export interface TargetOptions {
-  /** The execution backend inside the target (tfjs: tensorflow, wasm, cpu; onnx: the operator set, standard or ort). */
+  /** The execution backend inside the target (tfjs: tensorflow, webgpu, wasm, cpu; onnx: the operator set, standard or ort). */
   backend?: string;
+  /**
+   * "tuned" (default): ops in the forms measured fastest on the backend;
+   * "direct": every op as written, the unoptimised baseline. compileFor
+   * picks "direct" for `--opt none`. Targets without such choices ignore it.
+   */
+  lowering?: "tuned" | "direct";
   /** WGSL: optional adapter features the kernels may use (`subgroups`); the plan records what it used. */
   features?: readonly string[];
   /** WGSL: tuning knobs over DEFAULT_FLAGS. */

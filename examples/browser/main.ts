@@ -2,10 +2,14 @@
  * The browser demo: fetches a compiled WGSL bundle (plan.json + run-plan.js),
  * the checkpoint and a golden case, runs one forward pass on navigator.gpu and
  * shows a few numbers with the max abs error against the expected outputs.
+ * With `?target=tfjs` the same pass runs through the TensorFlow.js target on
+ * tfjs's WebGPU backend, on the same device (tfjs.ts, tfjs-plan.json).
  * The result is also left on `window.convspecResult` for the end-to-end test.
  */
+import type { TfjsPlan } from "../../compiler/backends/tfjs/plan.js";
 import type { WgslProgramPlan } from "../../compiler/backends/wgsl/plan.js";
 import type * as Runner from "../../runtime/webgpu/plan-runner.js";
+import type * as TfjsPath from "./tfjs.js";
 
 interface Tensor {
   shape: number[];
@@ -14,6 +18,8 @@ interface Tensor {
 
 export interface DemoResult {
   adapter: string;
+  /** "wgsl" or "tfjs" (tfjs's webgpu backend). */
+  target: string;
   errors: Record<string, number>;
   error?: string;
 }
@@ -48,6 +54,7 @@ async function main(): Promise<DemoResult> {
   const params = new URLSearchParams(location.search);
   const bundle = params.get("bundle") ?? "dist/model";
   const golden = params.get("golden") ?? "golden/tiny-mixed";
+  const target = params.get("target") === "tfjs" ? "tfjs" : "wgsl";
   if (!navigator.gpu) throw new Error("this browser has no WebGPU (navigator.gpu is undefined)");
   const adapter = await navigator.gpu.requestAdapter();
   if (!adapter) throw new Error("no WebGPU adapter");
@@ -55,8 +62,6 @@ async function main(): Promise<DemoResult> {
     requiredLimits: { maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage, maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize },
   });
 
-  const runner = (await import(/* @vite-ignore */ new URL(`${bundle}/run-plan.js`, location.href).href)) as typeof Runner;
-  const plan = (await (await fetchOk(`${bundle}/plan.json`)).json()) as WgslProgramPlan;
   const checkpoint = parseSafetensors(await (await fetchOk(`${golden}/model.safetensors`)).arrayBuffer());
   const expected = parseSafetensors(await (await fetchOk(`${golden}/expected.safetensors`)).arrayBuffer());
   const inputsJson = (await (await fetchOk(`${golden}/inputs.json`)).json()) as Record<string, number[][]>;
@@ -71,12 +76,23 @@ async function main(): Promise<DemoResult> {
     attentionMask: Float32Array.from(inputsJson.attention_mask.flat()),
     tokenTypeIds: Int32Array.from(inputsJson.token_type_ids.flat()),
   };
-  const names = Object.keys(plan.outputs).filter((n) => expected.has(n));
-  const ctx = runner.createGpuContext(device, weights);
-  const run = await runner.createPlanRunner(ctx, plan);
-  const outputs = await run.run(inputs, names);
-  run.dispose();
-  runner.disposeGpuContext(ctx);
+  let outputs: Record<string, Tensor>;
+  let names: string[];
+  if (target === "tfjs") {
+    const path = (await import(/* @vite-ignore */ new URL("dist/tfjs.js", location.href).href)) as typeof TfjsPath;
+    const plan = (await (await fetchOk("dist/tfjs-plan.json")).json()) as TfjsPlan;
+    names = Object.keys(plan.outputs).filter((n) => expected.has(n));
+    outputs = await path.runOnTfjsWebGpu(device, adapter.info, plan, weights, inputs, names);
+  } else {
+    const runner = (await import(/* @vite-ignore */ new URL(`${bundle}/run-plan.js`, location.href).href)) as typeof Runner;
+    const plan = (await (await fetchOk(`${bundle}/plan.json`)).json()) as WgslProgramPlan;
+    names = Object.keys(plan.outputs).filter((n) => expected.has(n));
+    const ctx = runner.createGpuContext(device, weights);
+    const run = await runner.createPlanRunner(ctx, plan);
+    outputs = await run.run(inputs, names);
+    run.dispose();
+    runner.disposeGpuContext(ctx);
+  }
 
   const errors: Record<string, number> = {};
   const tbody = document.querySelector<HTMLTableSectionElement>("#results tbody")!;
@@ -91,16 +107,16 @@ async function main(): Promise<DemoResult> {
   }
   document.getElementById("results")!.hidden = false;
   const info = adapter.info;
-  return { adapter: `${info.vendor} ${info.architecture} ${info.description}`.trim(), errors };
+  return { adapter: `${info.vendor} ${info.architecture} ${info.description}`.trim(), target, errors };
 }
 
 main().then(
   (result) => {
-    document.getElementById("status")!.textContent = `done on ${result.adapter || "WebGPU"}`;
+    document.getElementById("status")!.textContent = `done (${result.target}) on ${result.adapter || "WebGPU"}`;
     window.convspecResult = result;
   },
   (e: unknown) => {
     document.getElementById("status")!.textContent = `error: ${(e as Error).message}`;
-    window.convspecResult = { adapter: "", errors: {}, error: String((e as Error).message ?? e) };
+    window.convspecResult = { adapter: "", target: "", errors: {}, error: String((e as Error).message ?? e) };
   },
 );

@@ -1,16 +1,33 @@
 /**
- * Picks the tfjs backend: `tensorflow` (libtensorflow with CUDA, through the
- * optional @tensorflow/tfjs-node-gpu) when it loads, else `wasm` (XNNPACK),
- * else `cpu` (plain JS). An explicit choice that cannot load is a UserError.
+ * Picks the tfjs backend. `auto` tries, in order: `tensorflow` (libtensorflow
+ * with CUDA, through the optional @tensorflow/tfjs-node-gpu), `webgpu`
+ * (tfjs-backend-webgpu on the WebGPU adapter runtime/webgpu/device.ts finds,
+ * only when that adapter is a GPU, not a software renderer), `wasm` (XNNPACK),
+ * `cpu` (plain JS). An explicit choice that cannot load is a UserError; `auto`
+ * says what it skipped and why (BackendChoice), for `run` to print.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { TFJS_BACKENDS, type TfjsBackendName } from "../../compiler/backends/tfjs/plan.js";
 import { UserError } from "../../compiler/errors.js";
+import { BackendUnavailable, loadTensorflow } from "./tensorflow.js";
+import { adapterName, createTfjsWebGpuBackend, isSoftwareAdapter, registeredWebGpuAdapter } from "./webgpu.js";
 
 export { TFJS_BACKENDS, type TfjsBackendName };
+
+/** Which backend runs, and, when `auto` picked it, what was tried before and why it was passed over. */
+export interface BackendChoice {
+  backend: TfjsBackendName;
+  auto: boolean;
+  skipped: { backend: TfjsBackendName; why: string }[];
+}
+
+/** One line for the user: "tfjs backend wasm (auto; tensorflow: ...; webgpu: ...)". */
+export function describeChoice(choice: BackendChoice): string {
+  if (!choice.auto) return `tfjs backend ${choice.backend}`;
+  const skipped = choice.skipped.map((s) => `${s.backend}: ${s.why}`).join("; ");
+  return `tfjs backend ${choice.backend} (chosen by auto${skipped ? `; skipped ${skipped}` : ""})`;
+}
 
 /**
  * tfjs has ONE active backend per process, so two executors on different
@@ -36,37 +53,53 @@ export function onBackend<T>(name: TfjsBackendName, work: () => Promise<T> | T):
 
 /** Makes `name` the active tfjs backend, loading it on first use. */
 export async function useBackend(name: TfjsBackendName): Promise<void> {
-  const problem = await tryBackend(name);
-  if (problem !== null) throw new UserError(`tfjs backend '${name}' is not available: ${problem}`);
+  const problem = await tryBackend(name, false);
+  if (problem !== null) throw new UserError(`tfjs backend '${name}' is not available: ${problem.message.split("\n")[0]}`);
 }
 
 /** The first backend in preference order that loads; `requested` forces one. */
-export async function selectBackend(requested?: TfjsBackendName): Promise<TfjsBackendName> {
+export async function selectBackend(requested?: TfjsBackendName): Promise<BackendChoice> {
   if (requested !== undefined) {
     if (!(TFJS_BACKENDS as readonly string[]).includes(requested)) {
       throw new UserError(`unknown tfjs backend '${String(requested)}' (expected ${TFJS_BACKENDS.join(", ")})`);
     }
     await useBackend(requested);
-    return requested;
+    return { backend: requested, auto: false, skipped: [] };
   }
-  for (const name of TFJS_BACKENDS) {
-    if ((await tryBackend(name)) === null) return name;
+  const skipped: BackendChoice["skipped"] = [];
+  for (const backend of TFJS_BACKENDS) {
+    const problem = await tryBackend(backend, true);
+    if (problem === null) return { backend, auto: true, skipped };
+    skipped.push({ backend, why: problem instanceof BackendUnavailable ? problem.short : problem.message.split("\n")[0] });
   }
-  throw new UserError("no tfjs backend could be initialised");
+  throw new UserError(`no tfjs backend could be initialised (${skipped.map((s) => `${s.backend}: ${s.why}`).join("; ")})`);
 }
 
-/** Activates `name`; returns null on success or why it failed. */
-async function tryBackend(name: TfjsBackendName): Promise<string | null> {
+/** Activates `name`; returns null on success or why it failed. With `auto`, a software WebGPU adapter counts as a failure. */
+async function tryBackend(name: TfjsBackendName, auto: boolean): Promise<Error | null> {
   try {
-    if (name === "wasm") await registerWasm();
-    if (name === "tensorflow") await registerTensorflow();
+    await register(name, auto);
     const ok = await tf.setBackend(name);
-    if (!ok) return "it failed to initialise";
+    if (!ok) return new Error("it failed to initialise");
     await tf.ready();
     if (name === "cpu") silenceNodeAdvice();
     return null;
   } catch (e) {
-    return (e as Error).message.split("\n")[0];
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+
+async function register(name: TfjsBackendName, auto: boolean): Promise<void> {
+  switch (name) {
+    case "tensorflow":
+      if (tf.findBackend("tensorflow") === null && tf.engine().registryFactory.tensorflow === undefined) await loadTensorflow();
+      return;
+    case "webgpu":
+      return registerWebGpu(auto);
+    case "wasm":
+      return registerWasm();
+    case "cpu":
+      return;
   }
 }
 
@@ -84,19 +117,37 @@ let wasmRegistered = false;
 async function registerWasm(): Promise<void> {
   if (wasmRegistered) return;
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
-  // In Node the .wasm binaries are read from disk: point tfjs at the package's dist folder.
-  const require = createRequire(import.meta.url);
-  wasm.setWasmPaths(join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + "/");
+  if (typeof process !== "undefined" && process.versions?.node) {
+    // In Node the .wasm binaries are read from disk: point tfjs at the package's dist folder.
+    const { createRequire } = await import("node:module");
+    const { dirname, join } = await import("node:path");
+    const require = createRequire(import.meta.url);
+    wasm.setWasmPaths(join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + "/");
+  }
   wasmRegistered = true;
 }
 
-async function registerTensorflow(): Promise<void> {
-  if (tf.findBackend("tensorflow") !== null || tf.engine().registryFactory.tensorflow !== undefined) return;
-  // An optionalDependency: a variable specifier keeps bundlers and tsc from requiring it.
-  const moduleName = "@tensorflow/tfjs-node-gpu";
-  try {
-    await import(moduleName);
-  } catch (e) {
-    throw new Error(`${moduleName} is not installed or its native library did not load (${(e as Error).message.split("\n")[0]})`);
+/**
+ * tfjs's WebGPU backend on a device of runtime/webgpu/device.ts (Dawn in
+ * Node, navigator.gpu in a browser), unless a caller already registered it on
+ * its own device (createTfjsWebGpuBackend). `auto` refuses a software adapter:
+ * there wasm is faster.
+ */
+async function registerWebGpu(auto: boolean): Promise<void> {
+  const registered = registeredWebGpuAdapter();
+  if (registered !== null) {
+    if (auto && isSoftwareAdapter(registered)) throw new Error(`its adapter, ${adapterName(registered)}, is a software renderer`);
+    return;
   }
+  const { createDevice, requestAdapter } = await import("../webgpu/device.js");
+  let adapter: GPUAdapter;
+  try {
+    adapter = await requestAdapter();
+  } catch (e) {
+    // device.ts explains how to get an adapter at length; the first sentence says what happened.
+    throw new Error((e as Error).message.split(". ")[0]);
+  }
+  if (auto && isSoftwareAdapter(adapter.info)) throw new Error(`its adapter, ${adapterName(adapter.info)}, is a software renderer`);
+  const device = await createDevice();
+  await createTfjsWebGpuBackend(device, adapter.info);
 }

@@ -9,35 +9,43 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { debugEnabled } from "../../compiler/debug.js";
+import type { StepForm } from "../../compiler/backends/tfjs/forms.js";
 import type { TfjsPlan } from "../../compiler/backends/tfjs/plan.js";
 import { printTfjsPlan } from "../../compiler/backends/tfjs/print.js";
 import type { Op } from "../../compiler/ir/types.js";
 import type { Executor, HostTensor, ModelInputs, WeightMap } from "../executor.js";
 import { checkModelInputs, checkRequestedOutputs, limitsOf } from "../inputs.js";
-import { exclusive, onBackend, selectBackend, type TfjsBackendName } from "./backend.js";
+import { describeChoice, exclusive, onBackend, selectBackend, type BackendChoice, type TfjsBackendName } from "./backend.js";
 import { TFJS_OPS, type OpLowering, type StepContext } from "./ops/index.js";
 import { buildWeight } from "./weights.js";
 
 export interface TfjsExecutor extends Executor {
   readonly backend: TfjsBackendName;
+  /** How the backend was chosen (what `auto` skipped, and why). */
+  readonly choice: BackendChoice;
   readonly plan: TfjsPlan;
 }
 
 export async function createTfjsExecutor(plan: TfjsPlan, weights: WeightMap): Promise<TfjsExecutor> {
-  const backend = await exclusive(() => selectBackend(plan.backend));
-  if (debugEnabled("plan")) process.stderr.write(`=== tfjs plan (${backend}) ===\n${printTfjsPlan(plan)}\n`);
-  const prepared = await onBackend(backend, () => new Map(plan.weights.map((layout) => [layout.name, buildWeight(layout, weights)])));
+  const choice = await exclusive(() => selectBackend(plan.backend));
+  const { backend } = choice;
+  const variant = plan.variants[backend];
+  if (!variant) throw new Error(`tfjs plan for '${plan.graph.name}' has no variant for backend '${backend}' (compiled for ${Object.keys(plan.variants).join(", ")})`);
+  if (debugEnabled("plan")) process.stderr.write(`=== tfjs plan (${describeChoice(choice)}) ===\n${printTfjsPlan(plan, backend)}\n`);
+  const prepared = await onBackend(backend, () => new Map(variant.weights.map((layout) => [layout.name, buildWeight(layout, weights)])));
   let disposed = false;
 
   return {
     backend,
+    choice,
+    runsOn: describeChoice(choice),
     plan,
     outputs: Object.keys(plan.outputs),
     async run(inputs, outputs = Object.keys(plan.outputs)) {
       if (disposed) throw new Error("tfjs executor used after dispose()");
       checkRequestedOutputs(outputs, plan.outputs, plan.graph.name);
       checkModelInputs(inputs, limitsOf(plan.graph));
-      return onBackend(backend, () => runPlan(plan, prepared, inputs, outputs));
+      return onBackend(backend, () => runPlan(plan, variant.forms, prepared, inputs, outputs));
     },
     dispose() {
       if (disposed) return;
@@ -48,12 +56,18 @@ export async function createTfjsExecutor(plan: TfjsPlan, weights: WeightMap): Pr
   };
 }
 
-async function runPlan(plan: TfjsPlan, weights: ReadonlyMap<string, tf.Tensor>, inputs: ModelInputs, outputs: readonly string[]): Promise<Record<string, HostTensor>> {
-  const ctx: StepContext = { weights, batch: inputs.batch, seqLen: inputs.seqLen };
+async function runPlan(
+  plan: TfjsPlan,
+  forms: readonly StepForm[],
+  weights: ReadonlyMap<string, tf.Tensor>,
+  inputs: ModelInputs,
+  outputs: readonly string[],
+): Promise<Record<string, HostTensor>> {
   const live = new Map<string, tf.Tensor>();
   try {
     for (const id of plan.inputs) live.set(id, uploadInput(id, inputs));
-    for (const step of plan.steps) {
+    for (const [i, step] of plan.steps.entries()) {
+      const ctx: StepContext = { weights, form: forms[i], batch: inputs.batch, seqLen: inputs.seqLen };
       const args = step.op.inputs.map((id) => {
         const tensor = live.get(id);
         if (!tensor) throw new Error(`tfjs plan: step '${step.op.id}' reads '${id}', which is not live`);

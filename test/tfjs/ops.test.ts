@@ -5,24 +5,26 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { stepForm } from "../../compiler/backends/tfjs/forms.js";
+import { DIRECT_LOWERING, type TfjsLowering } from "../../compiler/backends/tfjs/lowering.js";
 import { weightLayouts } from "../../compiler/backends/tfjs/weight-layout.js";
 import { TFJS_OPS, type StepContext } from "../../runtime/tfjs/ops/index.js";
 import { buildWeight } from "../../runtime/tfjs/weights.js";
-import type { AddLayerNormOp, AttentionOp, DepthwiseConvOp, DynamicConvOp, Graph, LinearOp, Op } from "../../compiler/ir/types.js";
+import type { AddLayerNormOp, AttentionOp, DepthwiseConvOp, DynamicConvOp, LinearOp, Op } from "../../compiler/ir/types.js";
 import type { WeightMap } from "../../runtime/executor.js";
 import { useBackend } from "../../runtime/tfjs/index.js";
 
 const common = { part: "ffn" as const, outputs: ["y"] };
 
-/** Runs one op with the weight layouts it needs; returns its outputs as nested arrays. */
-function runOp(op: Op, inputs: tf.Tensor[], hostWeights: Record<string, { shape: number[]; data: number[] }> = {}): number[][] {
+/** Runs one op, formed by `lowering`, with the weight layouts it needs; returns its outputs as flat arrays. */
+function runOp(op: Op, inputs: tf.Tensor[], hostWeights: Record<string, { shape: number[]; data: number[] }> = {}, lowering: TfjsLowering = DIRECT_LOWERING, keepInputs = false): number[][] {
   const weights: WeightMap = new Map(Object.entries(hostWeights).map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.data) }]));
-  const graph = { ops: [op] } as unknown as Graph;
-  const prepared = new Map(weightLayouts(graph).map((layout) => [layout.name, buildWeight(layout, weights)]));
-  const ctx: StepContext = { weights: prepared, batch: inputs[0]?.shape[0] ?? 1, seqLen: inputs[0]?.shape[1] ?? 1 };
+  const form = stepForm(op, lowering);
+  const prepared = new Map(weightLayouts([op], [form]).map((layout) => [layout.name, buildWeight(layout, weights)]));
+  const ctx: StepContext = { weights: prepared, form, batch: inputs[0]?.shape[0] ?? 1, seqLen: inputs[0]?.shape[1] ?? 1 };
   const outputs = tf.tidy(() => TFJS_OPS[op.kind](op as never, inputs, ctx));
   const values = outputs.map((t) => Array.from(t.dataSync()));
-  tf.dispose([...outputs, ...prepared.values(), ...inputs]);
+  tf.dispose([...outputs, ...prepared.values(), ...(keepInputs ? [] : inputs)]);
   return values;
 }
 
@@ -111,5 +113,48 @@ describe("tfjs op lowerings", () => {
     close(runOp(op, [q, k, v, tf.tensor2d([[1, 0]])])[0], [5, 5]);
     // Unmasked, equal scores: the mean of v.
     close(runOp(op, [tf.tensor3d([[[0], [0]]]), tf.tensor3d([[[1], [100]]]), tf.tensor3d([[[5], [7]]]), tf.tensor2d([[1, 1]])])[0], [6, 6]);
+  });
+});
+
+/** Deterministic values in [-1, 1). */
+const values = (n: number, seed: number) => Array.from({ length: n }, (_, i) => ((((i + 1) * 7919 * (seed + 3)) % 2003) / 1001.5) - 1);
+
+describe("tuned tfjs forms compute what the direct forms compute", () => {
+  // Every form at once, with blocks small enough to split these weights.
+  const everything: TfjsLowering = {
+    ...DIRECT_LOWERING, name: "tuned", attention: "per_head", segments: "per_segment", blockWeights: 8, blockColumns: 2, gelu: "erf_prescaled", why: "test",
+  };
+  const compare = (op: Op, shapes: number[][], hostWeights: Record<string, { shape: number[]; data: number[] }>, mask?: number[][]) => {
+    const inputs = () => [...shapes.map((shape, i) => tf.tensor(values(shape.reduce((a, b) => a * b, 1), i), shape)), ...(mask ? [tf.tensor2d(mask)] : [])];
+    const direct = runOp(op, inputs(), hostWeights);
+    const tuned = runOp(op, inputs(), hostWeights, everything);
+    expect(tuned.length).toBe(direct.length);
+    tuned.forEach((out, i) => out.forEach((v, j) => expect(v, `output ${i} index ${j}`).toBeCloseTo(direct[i][j], 5)));
+  };
+
+  it("attention per head, two batch rows, a padded key", () => {
+    const op: AttentionOp = { ...common, id: "y", kind: "attention", inputs: ["q", "k", "v", "m"], heads: 3, headSize: 2, scale: 0.7 };
+    compare(op, [[2, 4, 6], [2, 4, 6], [2, 4, 6]], {}, [[1, 1, 1, 0], [1, 1, 1, 1]]);
+  });
+
+  it("a three-segment linear as one matMul per segment, each in 2-column blocks, with prescaled GELU", () => {
+    const op: LinearOp = {
+      ...common, id: "y", outputs: ["a", "b", "c"], kind: "linear", inputs: ["x"], inFeatures: 4, groups: 1, activation: "gelu",
+      segments: [
+        { weight: "wa", bias: "ba", outFeatures: 3, operand: { kind: "input" } },
+        { weight: "wb", bias: null, outFeatures: 4, operand: { kind: "input" } },
+        { weight: "wc", bias: "bc", outFeatures: 1, operand: { kind: "input" } },
+      ],
+    };
+    const w = (out: number, seed: number) => ({ shape: [out, 4], data: values(out * 4, seed) });
+    compare(op, [[1, 3, 4]], { wa: w(3, 5), ba: { shape: [3], data: values(3, 6) }, wb: w(4, 7), wc: w(1, 8), bc: { shape: [1], data: [0.25] } });
+  });
+
+  it("a gated grouped linear with prescaled GELU", () => {
+    const op: LinearOp = {
+      ...common, id: "y", kind: "linear", inputs: ["x", "g"], inFeatures: 4, groups: 2, activation: "gelu",
+      segments: [{ weight: "w", bias: "b", outFeatures: 6, operand: { kind: "gated", gate: 1 } }],
+    };
+    compare(op, [[1, 2, 4], [1, 2, 4]], { w: { shape: [2, 2, 3], data: values(12, 9) }, b: { shape: [6], data: values(6, 10) } });
   });
 });

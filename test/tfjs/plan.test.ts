@@ -35,15 +35,48 @@ describe("tfjs plan", () => {
 
   it("lays out fused projections as one concatenated, transposed kernel", () => {
     const fused = optimize(graph, { passes: "all", requestedOutputs: ["last_hidden_state"] });
-    const plan = buildTfjsPlan(fused, ["last_hidden_state"]);
-    const qkv = plan.weights.find((w) => w.kind === "linear_kernel" && w.sources.length === 4);
+    // The direct lowering (--opt none) keeps one matMul per fused projection (the tuned ones are tested below).
+    const plan = buildTfjsPlan(fused, ["last_hidden_state"], "webgpu", "direct");
+    const { weights } = plan.variants.webgpu!;
+    const qkv = weights.find((w) => w.kind === "linear_kernel" && w.sources.length === 4);
     expect(qkv).toMatchObject({ inFeatures: 64, outFeatures: [32, 32, 32, 32], groups: 1 });
-    const grouped = plan.weights.find((w) => w.name === "l0.intermediate:kernel");
+    const grouped = weights.find((w) => w.name === "l0.intermediate:kernel");
     expect(grouped).toMatchObject({ kind: "linear_kernel", groups: 2 });
     const text = printTfjsPlan(plan);
     expect(text).toMatch(/concat \[out,in\] \+ transpose -> \[64,128\]/);
     expect(text).toMatch(/linear:fused\.matMul\+bias->split4/);
     expect(text).toMatch(/linear:batchMatMul\[G=2\]\+bias\+gelu/);
+  });
+
+  it("chooses per backend: wasm runs a fused projection as one matMul per segment and attention per head", () => {
+    const fused = optimize(graph, { passes: "all", requestedOutputs: ["last_hidden_state"] });
+    const plan = buildTfjsPlan(fused, ["last_hidden_state"], "wasm");
+    expect(Object.keys(plan.variants)).toEqual(["wasm"]);
+    const { lowering, weights, forms } = plan.variants.wasm!;
+    expect(lowering).toMatchObject({ name: "tuned", attention: "per_head", segments: "per_segment" });
+    const qkvStep = plan.steps.findIndex((s) => s.op.kind === "linear" && s.op.segments.length === 4);
+    expect(forms[qkvStep]).toMatchObject({ kind: "linear", blocks: [{ start: 0, size: 32 }, { start: 32, size: 32 }, { start: 64, size: 32 }, { start: 96, size: 32 }] });
+    const id = plan.steps[qkvStep].op.id;
+    expect(weights.filter((w) => w.kind === "linear_kernel" && w.name.startsWith(`${id}:`)).map((w) => w.name)).toEqual(
+      ["[0:32]", "[32:64]", "[64:96]", "[96:128]"].map((range) => `${id}:kernel${range}`),
+    );
+    // GELU after a linear: weights prescaled by 1/√2.
+    expect(weights.find((w) => w.name === "l0.intermediate:kernel")).toMatchObject({ scale: Math.SQRT1_2 });
+    const text = printTfjsPlan(plan);
+    expect(text).toMatch(/on wasm: tuned lowering: XNNPACK/);
+    expect(text).toMatch(/attention per_head, segments per_segment, gelu erf_prescaled/);
+    expect(text).toMatch(/per-head 2-D matMuls, K transposed once/);
+  });
+
+  it("auto keeps a variant per backend; the direct lowering (--opt none) forms every op as written", () => {
+    const auto = buildTfjsPlan(graph, ["last_hidden_state"]);
+    expect(Object.keys(auto.variants)).toEqual(["tensorflow", "webgpu", "wasm", "cpu"]);
+    const direct = buildTfjsPlan(graph, ["last_hidden_state"], "wasm", "direct");
+    const { lowering, forms, weights } = direct.variants.wasm!;
+    expect(lowering.name).toBe("direct");
+    expect(forms.filter((f) => f.kind === "attention").every((f) => f.kind === "attention" && f.matmuls === "batched")).toBe(true);
+    expect(forms.every((f) => f.kind !== "linear" || (f.blocks.length === 1 && f.activation !== "gelu_prescaled"))).toBe(true);
+    expect(weights.every((w) => w.kind !== "linear_kernel" || w.scale === 1)).toBe(true);
   });
 
   it("an unknown output is a UserError listing the real ones", () => {

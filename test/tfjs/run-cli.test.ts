@@ -29,6 +29,17 @@ describe("convspec run", () => {
     }
   });
 
+  it("without --backend, says which backend auto chose and why it passed over the ones before it", () => {
+    const output = join(work, "auto.safetensors");
+    const { code, stderr } = convspec("run", golden.configPath, "--weights", golden.modelPath, "--inputs", golden.inputsPath, "--output", output);
+    expect(code, stderr).toBe(0);
+    const line = stderr.split("\n").find((l) => l.startsWith("tfjs backend "));
+    expect(line).toMatch(/^tfjs backend (tensorflow|webgpu|wasm|cpu) \(chosen by auto(; skipped .+)?\)$/);
+    // tensorflow comes first: unless it loaded, the note says why it was skipped.
+    if (!line!.startsWith("tfjs backend tensorflow")) expect(line).toMatch(/skipped tensorflow: /);
+    expect(maxAbsDiff(readSafetensors(output).tensors.get("last_hidden_state")!, golden.expected.get("last_hidden_state")!)).toBeLessThanOrEqual(1e-4);
+  });
+
   it("prints the top-k predictions for each [MASK] in --text mode", () => {
     // The golden model's vocabulary is synthetic: name its 101 ids, with BERT's special tokens first.
     const words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "capital", "of", "france", "is", "."];

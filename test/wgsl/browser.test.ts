@@ -1,7 +1,8 @@
 /**
  * End to end in a browser: the demo page (examples/browser) served from
  * localhost, Debian's chromium driven by playwright-core with SwiftShader's
- * WebGPU, must reproduce the golden tiny-mixed outputs within 1e-3.
+ * WebGPU, must reproduce the golden tiny-mixed outputs within 1e-3, through
+ * the generated WGSL and through the tfjs target on tfjs's WebGPU backend.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -45,7 +46,10 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")(`browser dem
     rmSync(dist, { recursive: true, force: true });
   });
 
-  it("runs tiny-mixed on SwiftShader WebGPU and matches every golden output within 1e-3", async () => {
+  it.each([
+    ["wgsl", "index.html"],
+    ["tfjs", "index.html?target=tfjs"],
+  ])("runs tiny-mixed through %s on SwiftShader WebGPU and matches every golden output within 1e-3", async (target, pagePath) => {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader", "--no-sandbox", "--disable-background-networking", "--disable-component-update"],
@@ -53,10 +57,11 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")(`browser dem
     try {
       const page = await browser.newPage();
       const { port } = server.address() as AddressInfo;
-      await page.goto(`http://127.0.0.1:${port}/index.html`);
+      await page.goto(`http://127.0.0.1:${port}/${pagePath}`);
       await page.waitForFunction(() => window.convspecResult !== undefined, undefined, { timeout: 90_000 });
       const result = (await page.evaluate(() => window.convspecResult))!;
       expect(result.error).toBeUndefined();
+      expect(result.target).toBe(target);
       const golden = loadGoldenCase("tiny-mixed");
       expect(Object.keys(result.errors).sort()).toEqual(checkedOutputs(golden).sort());
       for (const [name, err] of Object.entries(result.errors)) expect(err, name).toBeLessThanOrEqual(1e-3);

@@ -5,13 +5,19 @@
  * each plan it builds when CONVSPEC_DEBUG has `plan`.
  */
 import { assertNever, type OpKind, type OpOf } from "../../ir/types.js";
-import type { TfjsPlan } from "./plan.js";
+import { describeForm } from "./forms.js";
+import type { TfjsBackendName, TfjsPlan } from "./plan.js";
 import type { WeightLayout } from "./weight-layout.js";
 
-export function printTfjsPlan(plan: TfjsPlan): string {
-  const lines = [`tfjs plan "${plan.graph.name}" (backend: ${plan.backend ?? "auto"}): ${plan.steps.length} steps, ${plan.weights.length} laid-out weights`];
-  lines.push("weights (laid out once at load):");
-  for (const layout of plan.weights) lines.push(`  ${describeLayout(layout)}`);
+/**
+ * With `backend`, only that backend's variant (the executor prints the one it
+ * runs); without, every variant the plan holds: its steps once, then per
+ * backend the lowering, the steps whose form differs from "as written", and
+ * the weight layouts.
+ */
+export function printTfjsPlan(plan: TfjsPlan, backend?: TfjsBackendName): string {
+  const variants = Object.entries(plan.variants).filter(([name]) => backend === undefined || name === backend);
+  const lines = [`tfjs plan "${plan.graph.name}" (backend: ${backend ?? plan.backend ?? "auto"}): ${plan.steps.length} steps`];
   lines.push(`inputs: ${plan.inputs.join(", ")}`);
   lines.push("steps:");
   plan.steps.forEach((step, i) => {
@@ -20,6 +26,18 @@ export function printTfjsPlan(plan: TfjsPlan): string {
   });
   lines.push("outputs:");
   for (const [name, id] of Object.entries(plan.outputs)) lines.push(`  ${name} = ${id}`);
+  for (const [name, variant] of variants) {
+    const { lowering } = variant;
+    lines.push(`on ${name}: ${lowering.name} lowering: ${lowering.why}`);
+    lines.push(`  attention ${lowering.attention}, segments ${lowering.segments}, gelu ${lowering.gelu}, fused activations ${lowering.fusedActivations.join(",") || "none"}` +
+      (lowering.blockWeights === null ? "" : `, matMuls of >= ${lowering.blockWeights} weights in ${lowering.blockColumns}-column blocks`));
+    variant.forms.forEach((form, i) => {
+      const text = describeForm(form);
+      if (text !== null) lines.push(`  step ${i} (${plan.steps[i].op.id}): ${text}`);
+    });
+    lines.push(`  weights (laid out once at load): ${variant.weights.length}`);
+    for (const layout of variant.weights) lines.push(`    ${describeLayout(layout)}`);
+  }
   return lines.join("\n");
 }
 
@@ -31,10 +49,12 @@ function describeLayout(layout: WeightLayout): string {
       const { groups, inFeatures } = layout;
       const total = layout.outFeatures.reduce((a, b) => a + b, 0);
       const how = groups === 1 ? `concat [out,in] + transpose -> [${inFeatures},${total}]` : `concat groups -> [${groups},${inFeatures / groups},${total / groups}]`;
-      return `${layout.name}: ${layout.sources.join(" | ")}: ${how}`;
+      return `${layout.name}: ${layout.sources.join(" | ")}: ${how}${describeRange(layout, groups === 1 ? total : total / groups)}`;
     }
-    case "linear_bias":
-      return `${layout.name}: ${layout.sources.map((s) => s ?? "zeros").join(" | ")}: concat`;
+    case "linear_bias": {
+      const total = layout.outFeatures.reduce((a, b) => a + b, 0) / layout.groups;
+      return `${layout.name}: ${layout.sources.map((s) => s ?? "zeros").join(" | ")}: concat${describeRange(layout, total)}`;
+    }
     case "depthwise_filter":
       return `${layout.name}: ${layout.source}: [H,1,K] -> [1,${layout.kernelSize},H,1]`;
     default:
@@ -64,6 +84,11 @@ const KERNELS: { [K in OpKind]: (op: OpOf<K>) => string } = {
   dynamic_conv: (op) => `dynamic_conv:pad+softmax+${op.kernelSize}x(slice+mul+add)`,
   take_first: () => "take_first",
 };
+
+function describeRange(range: { start: number; size: number; scale: number }, total: number): string {
+  const columns = range.start === 0 && range.size === total ? "" : `, columns ${range.start}..${range.start + range.size - 1}`;
+  return columns + (range.scale === 1 ? "" : ` x ${range.scale.toPrecision(6)}`);
+}
 
 function describeKernels<K extends OpKind>(op: OpOf<K>): string {
   return (KERNELS[op.kind as K] as (op: OpOf<K>) => string)(op);

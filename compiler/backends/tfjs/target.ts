@@ -5,8 +5,8 @@ import { printTfjsPlan } from "./print.js";
 
 export const tfjsTarget: CompilerTarget<"tfjs"> = {
   name: "tfjs",
-  summary: "TensorFlow.js ops (tensorflow/CUDA when installed, else wasm, else cpu)",
+  summary: "TensorFlow.js ops (tensorflow/CUDA when installed, else webgpu on a GPU adapter, else wasm, else cpu)",
   backends: TFJS_BACKENDS,
-  compile: (graph, outputs, options) => buildTfjsPlan(graph, outputs, options.backend as TfjsBackendName | undefined),
+  compile: (graph, outputs, options) => buildTfjsPlan(graph, outputs, options.backend as TfjsBackendName | undefined, options.lowering),
   print: printTfjsPlan,
 };

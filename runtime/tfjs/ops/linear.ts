@@ -1,56 +1,72 @@
 /**
- * `linear`: one matmul for all segments (their weights were concatenated at
- * load time), then one output per segment. Plain linears use
- * `tf.fused.matMul`, which adds the bias (and a ReLU) inside the kernel on
- * the cpu and wasm backends; GELU has no fused form in tfjs and follows it.
- * Grouped linears run as one batched matmul over the G groups.
+ * `linear`: the matMuls of its form (compiler/backends/tfjs/forms.ts), each a
+ * column block of the concatenated output with its own load-time weight: one
+ * block for everything ("split" segments, cut by column slices afterwards), a
+ * block per segment, or several per big matMul. Plain linears use
+ * `tf.fused.matMul`, which adds the bias (and a ReLU) inside the kernel; GELU
+ * has no fused form in tfjs and follows it (prescaled: four ops instead of
+ * five). Grouped linears run as one batched matMul over the G groups.
  */
 import * as tf from "@tensorflow/tfjs-core";
+import type { LinearBlock, LinearForm } from "../../../compiler/backends/tfjs/forms.js";
 import { assertNever, type LinearOp } from "../../../compiler/ir/types.js";
-import { linearBiasName, linearKernelName } from "../../../compiler/backends/tfjs/weight-layout.js";
-import { applyActivation } from "./activation.js";
-import { weight, type OpLowering, type StepContext } from "./types.js";
+import { applyActivation, geluFromPrescaled } from "./activation.js";
+import { formOf, weight, type OpLowering, type StepContext } from "./types.js";
 
 export const linear: OpLowering<LinearOp> = (op, inputs, ctx) => {
+  const form = formOf(ctx, "linear", op.id);
   const x = operand(op, inputs);
   const leading = x.shape.slice(0, -1);
   const rows = x.size / op.inFeatures;
   const flat = tf.reshape(x, [rows, op.inFeatures]);
-  const y = op.groups === 1 ? plainMatmul(op, flat, ctx) : groupedMatmul(op, flat, ctx);
-  // y: [rows, G, Σout/G] (G = 1 for plain); each segment is a column range of every group.
+  // Each block: [rows, G, size] (G = 1 for plain linears).
+  const blocks = form.blocks.map((block) => {
+    const y = op.groups === 1 ? plainMatmul(op, form, block, flat, ctx) : groupedMatmul(op, form, block, flat, ctx);
+    return { ...block, y };
+  });
   const outputs: tf.Tensor[] = [];
   let column = 0;
   for (const segment of op.segments) {
     const width = segment.outFeatures / op.groups;
-    const part = op.segments.length === 1 ? y : tf.slice(y, [0, 0, column], [rows, op.groups, width]);
-    outputs.push(tf.reshape(part, [...leading, segment.outFeatures]));
+    const pieces = blocks
+      .filter((b) => b.start < column + width && b.start + b.size > column)
+      .map((b) => {
+        const from = Math.max(column, b.start);
+        const to = Math.min(column + width, b.start + b.size);
+        return from === b.start && to === b.start + b.size ? b.y : tf.slice(b.y, [0, 0, from - b.start], [rows, op.groups, to - from]);
+      });
+    // The activation (when not fused in the matMul) runs once per output, after its blocks are joined.
+    const joined = finish(op, form, pieces.length === 1 ? pieces[0] : tf.concat(pieces, 2));
+    outputs.push(tf.reshape(joined, [...leading, segment.outFeatures]));
     column += width;
   }
   return outputs;
 };
 
-function plainMatmul(op: LinearOp, x: tf.Tensor, ctx: StepContext): tf.Tensor {
-  const biasName = linearBiasName(op);
-  const fusable = op.activation === "relu" || op.activation === "none";
-  const y = tf.fused.matMul({
-    a: x as tf.Tensor2D,
-    b: weight(ctx, linearKernelName(op)) as tf.Tensor2D,
-    bias: biasName ? weight(ctx, biasName) : undefined,
-    activation: op.activation === "relu" ? "relu" : "linear",
-  });
-  const activated = fusable ? y : applyActivation(op.activation, y);
-  return tf.expandDims(activated, 1);
+function finish(op: LinearOp, form: LinearForm, y: tf.Tensor): tf.Tensor {
+  if (form.activation === "gelu_prescaled") return geluFromPrescaled(y);
+  if (form.activation === "after") return applyActivation(op.activation, y);
+  return y;
 }
 
-function groupedMatmul(op: LinearOp, x: tf.Tensor, ctx: StepContext): tf.Tensor {
+function plainMatmul(op: LinearOp, form: LinearForm, block: LinearBlock, x: tf.Tensor, ctx: StepContext): tf.Tensor {
+  const y = tf.fused.matMul({
+    a: x as tf.Tensor2D,
+    b: weight(ctx, block.kernel) as tf.Tensor2D,
+    bias: block.bias ? weight(ctx, block.bias) : undefined,
+    activation: form.activation === "fused" && op.activation === "relu" ? "relu" : "linear",
+  });
+  return tf.expandDims(y, 1);
+}
+
+function groupedMatmul(op: LinearOp, form: LinearForm, block: LinearBlock, x: tf.Tensor, ctx: StepContext): tf.Tensor {
   const G = op.groups;
   const rows = x.shape[0];
-  // [rows, G, in/G] -> [G, rows, in/G] @ [G, in/G, Σout/G] -> [G, rows, Σout/G]
+  // [rows, G, in/G] -> [G, rows, in/G] @ [G, in/G, size] -> [G, rows, size]
   const byGroup = tf.transpose(tf.reshape(x, [rows, G, op.inFeatures / G]), [1, 0, 2]);
-  let y = tf.matMul(byGroup as tf.Tensor3D, weight(ctx, linearKernelName(op)) as tf.Tensor3D);
-  const biasName = linearBiasName(op);
-  if (biasName) y = tf.add(y, weight(ctx, biasName));
-  return tf.transpose(applyActivation(op.activation, y), [1, 0, 2]);
+  let y = tf.matMul(byGroup as tf.Tensor3D, weight(ctx, block.kernel) as tf.Tensor3D);
+  if (block.bias) y = tf.add(y, weight(ctx, block.bias));
+  return tf.transpose(y, [1, 0, 2]);
 }
 
 /** The left operand every segment shares (the plan split other forms: compiler/backends/tfjs/expand.ts). */
