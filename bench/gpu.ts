@@ -29,7 +29,7 @@ import { compileFor, type CompileRequest } from "../compiler/pipeline.js";
 import type { Executor, ModelInputs, WeightMap } from "../runtime/executor.js";
 import { createExecutor } from "../runtime/targets.js";
 import { createTfjsWebGpuBackend } from "../runtime/tfjs/webgpu.js";
-import { createDevice, describeDevice, resolveBackend, WEBGPU_BACKENDS, type WebGpuBackend } from "../runtime/webgpu/index.js";
+import { createDevice, describeDevice, resolveBackend, WEBGPU_BACKENDS, wgslOptionsFor, type WebGpuBackend } from "../runtime/webgpu/index.js";
 import { randomWeights } from "../runtime/weights/index.js";
 import { flag, median, option, syntheticInputs } from "./common.js";
 
@@ -68,11 +68,13 @@ async function time(executor: Executor, inputs: ModelInputs): Promise<number> {
 }
 
 function rowKinds(device: GPUDevice): Record<string, RowKind> {
-  const features = [...device.features];
+  const tuned = wgslOptionsFor(device);
   const wgsl = (request: Omit<CompileRequest, "outputs">): RowKind => ({
     adapter: describeDevice(device),
     async create(graph, weights, shape) {
-      const { artifact } = compileFor("wgsl", graph, { ...request, outputs: OUTPUTS, options: { ...request.options, features, shape } });
+      // The device's tuning under the row's own flags (legacy rows keep LEGACY_FLAGS whole).
+      const flags = { ...tuned.flags, ...request.options?.flags };
+      const { artifact } = compileFor("wgsl", graph, { ...request, outputs: OUTPUTS, options: { ...request.options, features: tuned.features, flags, shape } });
       return { executor: await createExecutor("wgsl", artifact, weights, { device }), dispatches: artifact.dispatches.length };
     },
   });

@@ -4,6 +4,7 @@
  * user errors into a message and exit code 1.
  */
 import { Command, CommanderError } from "commander";
+import { checkDebugSetting } from "../compiler/debug.js";
 import { isUserError } from "../compiler/errors.js";
 import { registerBench } from "./commands/bench.js";
 import { registerCheck } from "./commands/check.js";
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
+    checkDebugSetting();
     await buildProgram().parseAsync([...argv]);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {

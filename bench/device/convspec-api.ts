@@ -20,6 +20,7 @@ import { importHfConfig } from "../../compiler/spec/hf-config.js";
 import type { ModelSpec } from "../../compiler/spec/model-spec.js";
 import type { HostTensor, ModelInputs, WeightMap } from "../../runtime/executor.js";
 import { checkModelInputs, limitsOf, readInputsJson } from "../../runtime/inputs.js";
+import { wgslOptionsFor } from "../../runtime/webgpu/device.js";
 import { createGpuContext, createPlanRunner, disposeGpuContext, type PlanProfile, type ProfileLevel } from "../../runtime/webgpu/plan-runner.js";
 import { randomWeights, readSafetensors, specWithCheckpointHeads, weightsFromSafetensors } from "../../runtime/weights/index.js";
 
@@ -76,9 +77,11 @@ export const LEGACY_PASSES = ["dce", "fuse-projections", "fold-activation", "fus
 
 export function compileForWgsl(graph: Graph, outputs: readonly string[], options: { kernels?: KernelSet; device?: GPUDevice; shape?: { B: number; L: number } } = {}): WgslProgramPlan {
   const legacy = options.kernels === "legacy";
-  const flags: WgslFlags = legacy ? LEGACY_FLAGS : DEFAULT_FLAGS;
+  // The device's kind tunes the current kernels (a software rasteriser wants fewer, bigger tiles); legacy rows stay as they were.
+  const tuned = options.device ? wgslOptionsFor(options.device) : { features: [], flags: {} };
+  const flags: WgslFlags = legacy ? LEGACY_FLAGS : { ...DEFAULT_FLAGS, ...tuned.flags };
   const optimised = optimize(graph, { passes: legacy ? LEGACY_PASSES : "all", requestedOutputs: outputs });
-  return compileWgsl(optimised, { outputs, flags, features: options.device ? [...options.device.features] : [], reference: options.shape });
+  return compileWgsl(optimised, { outputs, flags, features: tuned.features, reference: options.shape });
 }
 
 export function flopsPerForward(graph: Graph, batch: number, seqLen: number): number {

@@ -36,10 +36,11 @@ export async function createBenchExecutor(graph: Graph, weights: WeightMap, opti
   const target = targetNamed(options.target);
   checkBackend(target, options.backend);
   // WGSL: the device first, so the kernels may use its features.
-  const device = target === "wgsl" ? await (await import("../../runtime/webgpu/device.js")).createDevice() : undefined;
+  const webgpu = target === "wgsl" ? await import("../../runtime/webgpu/device.js") : null;
+  const device = webgpu ? await webgpu.createDevice() : undefined;
   const { artifact } = compileFor(target, graph, {
     outputs: options.outputs,
-    options: { backend: options.backend, shape: options.shape, features: device ? [...device.features] : undefined },
+    options: { backend: options.backend, shape: options.shape, ...(device && webgpu ? webgpu.wgslOptionsFor(device) : {}) },
   });
   const executor = await createExecutor(target, artifact, weights, { device });
   const backend = "backend" in executor ? String(executor.backend) : undefined;

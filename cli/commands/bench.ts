@@ -6,7 +6,7 @@
  * profile describes this machine. `--json` prints what `report --bench` reads.
  */
 import type { Command } from "commander";
-import pc from "picocolors";
+import { colorOn } from "../color.js";
 import { findDevice } from "../../compiler/analysis/devices.js";
 import { UserError } from "../../compiler/errors.js";
 import { BENCH_TARGETS, type BenchTarget } from "../bench/executors.js";
@@ -65,7 +65,7 @@ export function registerBench(program: Command): void {
       });
       const json = JSON.stringify(results, null, 2) + "\n";
       if (opts.output !== undefined) writeOutputFile(opts.output, json, inputs);
-      process.stdout.write(opts.json ? json : renderBench(results, pc.isColorSupported && process.stdout.isTTY === true) + "\n");
+      process.stdout.write(opts.json ? json : renderBench(results, colorOn()) + "\n");
     });
 }
 

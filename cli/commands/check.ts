@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import pc from "picocolors";
+import { colorOn } from "../color.js";
 import { locationText, printable, printableLines } from "../../compiler/diagnostics.js";
 import { isUserError } from "../../compiler/errors.js";
 import { loadSpecWithNotes } from "../../compiler/load.js";
@@ -43,7 +44,7 @@ export function registerCheck(program: Command): void {
       for (const file of files) {
         try {
           const { spec, notes } = await loadSpecWithNotes(file);
-          process.stdout.write(`${pc.green("ok")}  ${printable(file)}  ${printable(spec.name)}: ${describeSpec(spec)}\n`);
+          process.stdout.write(`${colorOn() ? pc.green("ok") : "ok"}  ${printable(file)}  ${printable(spec.name)}: ${describeSpec(spec)}\n`);
           for (const note of notes) process.stderr.write(`${locationText(note.loc)}: note: ${printable(note.message)}\n`);
         } catch (e) {
           if (!isUserError(e)) throw e;

@@ -7,7 +7,7 @@
  * table, markdown, CSV or JSON (cli/compare/render.ts).
  */
 import type { Command } from "commander";
-import pc from "picocolors";
+import { colorOn } from "../color.js";
 import { findDevice, PRECISIONS, type Device, type Precision } from "../../compiler/analysis/devices.js";
 import { summarizeModel, type ModelSummary } from "../../compiler/analysis/summary.js";
 import { UserError } from "../../compiler/errors.js";
@@ -84,7 +84,7 @@ function render(models: ModelSummary[], o: RenderOptions): string {
   const comparison = buildComparison(models, { batches: o.batches, predictBatches: o.predictBatches, seqLens: o.seqLens, perLayer: o.perLayer });
   if (o.format === "md") return renderMarkdown(comparison);
   if (o.format === "csv") return renderCsv(comparison);
-  const color = pc.isColorSupported && process.stdout.isTTY === true;
+  const color = colorOn();
   if (o.layout === "rows") return renderRows(comparison, color, o.width);
   const columns = renderColumns(comparison, color);
   const tooWide = o.layout === "auto" && o.width !== undefined && textWidth(columns) > o.width;

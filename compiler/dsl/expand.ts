@@ -253,6 +253,15 @@ function expandHeads(merged: MergedModel, sink: DiagnosticSink, sourceMap: Map<s
     if (word === undefined) ok = false;
     else if (word !== "none") heads.mlm = { tied: word === "tied" };
   }
+  const mlmActivation = h.get("mlm_activation");
+  if (mlmActivation) {
+    const fn = asWord("mlm_activation", mlmActivation, ACTIVATIONS, sink);
+    if (fn === undefined) ok = false;
+    else if (heads.mlm === null) {
+      sink.error(mlmActivation.loc, "mlm_activation sets the masked-LM head's activation, and this model has no MLM head (`mlm tied` or `mlm untied`)");
+      ok = false;
+    } else if (fn !== "gelu") heads.mlm.activation = fn;
+  }
   const classifier = h.get("classifier");
   if (classifier) {
     if (classifier.value.type === "word" && classifier.value.value === "none") heads.classifier = null;
@@ -272,6 +281,7 @@ function expandHeads(merged: MergedModel, sink: DiagnosticSink, sourceMap: Map<s
   sourceMap.set("heads", at(undefined));
   sourceMap.set("heads.mlm", at(mlm));
   sourceMap.set("heads.mlm.tied", at(mlm));
+  sourceMap.set("heads.mlm.activation", at(mlmActivation ?? mlm));
   sourceMap.set("heads.classifier", at(classifier));
   sourceMap.set("heads.classifier.numLabels", at(classifier));
   sourceMap.set("heads.pooler", at(pooler));

@@ -179,7 +179,8 @@ function lowerHeads(b: GraphBuilder, spec: ModelSpec, hidden: string, outputs: R
   if (mlm) {
     b.part = "mlm_head";
     const dense = linear(b, hidden, "mlm.dense", "generator_predictions.dense", H, E);
-    const activated = activation(b, dense, "mlm.activated", spec.activation);
+    // HF's ConvBERT and ELECTRA heads use GELU here whatever hidden_act says (BERT imports set hidden_act).
+    const activated = activation(b, dense, "mlm.activated", mlm.activation ?? "gelu");
     const normed = layerNorm(b, activated, "mlm.norm", "generator_predictions.LayerNorm", E, spec.layerNormEps);
     const weight = mlm.tied ? "embeddings.word_embeddings.weight" : undefined;
     outputs.mlm_logits = linear(b, normed, "mlm.logits", "generator_lm_head", E, spec.vocabSize, { weight });

@@ -37,7 +37,8 @@ export type FieldDef =
   /** `heads` and `ratio` set no property of their own: the head split is derived from them. */
   | (FieldBase & { scope: "block"; property?: keyof BlockSpec })
   | (FieldBase & { scope: "ffn"; property: keyof BlockSpec })
-  | (FieldBase & { scope: "heads"; property: keyof HeadsSpec });
+  /** `subProperty`: the field sets a property of that head's object (`mlm_activation` -> heads.mlm.activation). */
+  | (FieldBase & { scope: "heads"; property: keyof HeadsSpec; subProperty?: "activation" });
 
 export const FIELDS: readonly FieldDef[] = [
   { word: "vocab", scope: "model", property: "vocabSize", hfKey: "vocab_size", type: "integer", default: "required", printLine: 1 },
@@ -62,6 +63,7 @@ export const FIELDS: readonly FieldDef[] = [
   { word: "groups", scope: "ffn", property: "ffnGroups", hfKey: "num_groups", type: "integer", default: 1 },
   { word: "activation", scope: "ffn", property: "activation", hfKey: "hidden_act", type: "activation", default: { sameAs: "activation" }, omitWhenDefault: true },
   { word: "mlm", scope: "heads", property: "mlm", hfKey: "tie_word_embeddings", type: "word", words: ["tied", "untied", "none"], default: null },
+  { word: "mlm_activation", scope: "heads", property: "mlm", subProperty: "activation", type: "activation", default: "gelu", omitWhenDefault: true },
   { word: "classifier", scope: "heads", property: "classifier", hfKey: "num_labels", type: "count", default: null },
   { word: "pooler", scope: "heads", property: "pooler", type: "boolean", default: false },
 ];

@@ -103,6 +103,8 @@ export function importHfConfig(config: Record<string, unknown>, fallbackName: st
   }
 
   const headsSpec = readHeads(config, modelType, info, architecture, raw, problems, notes);
+  // BERT's MLM transform uses hidden_act; ConvBERT's and ELECTRA's hard-code GELU (the spec's default).
+  if (modelType === "bert" && headsSpec.mlm && activation !== "gelu") headsSpec.mlm.activation = activation;
   const headActivation = info.headActivation ?? activation;
   if (info.headActivation && activation !== info.headActivation && (headsSpec.mlm || headsSpec.classifier)) {
     notes.push({ key: "hidden_act", message: `${modelType}'s task heads use ${info.headActivation} whatever hidden_act says: the spec's model activation is ${info.headActivation}, the FFN's ${activation}` });
@@ -246,6 +248,8 @@ export function hfExportProblems(spec: ModelSpec): string[] {
   if (first.maskSpan) problems.push("it masks padded positions in the span conv (mask_span), which HF ConvBERT does not do");
   if (spec.heads.pooler) problems.push("it has a pooler, which HF ConvBERT does not have");
   if (first.activation !== spec.activation) problems.push(`its FFN activation ${first.activation} differs from the head activation ${spec.activation} (HF has one hidden_act)`);
+  const mlmActivation = spec.heads.mlm?.activation ?? "gelu";
+  if (mlmActivation !== "gelu") problems.push(`its MLM head uses ${mlmActivation}, and HF ConvBERT's generator head always uses gelu`);
   return problems;
 }
 

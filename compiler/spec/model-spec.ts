@@ -37,6 +37,12 @@ export interface BlockSpec {
 export interface MlmHeadSpec {
   /** LM head weight shared with the word embeddings. */
   tied: boolean;
+  /**
+   * The transform's activation, before its LayerNorm. Hugging Face's ConvBERT
+   * and ELECTRA heads hard-code GELU here, whatever `hidden_act` says; BERT's
+   * uses `hidden_act`. Absent: gelu.
+   */
+  activation?: Activation;
 }
 
 export interface ClassifierHeadSpec {

@@ -32,6 +32,8 @@ export function printDsl(spec: ModelSpec, comment?: string): string {
   }
   const heads: string[] = [];
   heads.push(`mlm ${spec.heads.mlm === null ? "none" : spec.heads.mlm.tied ? "tied" : "untied"}`);
+  const mlmActivation = spec.heads.mlm?.activation;
+  if (mlmActivation !== undefined && mlmActivation !== "gelu") heads.push(`mlm_activation ${mlmActivation}`);
   if (spec.heads.classifier) heads.push(`classifier ${spec.heads.classifier.numLabels}`);
   if (spec.heads.pooler) heads.push("pooler true");
   out.push("");

@@ -2,14 +2,9 @@
  * The library from code: compile a family of variants, compare their cost,
  * and run each one forward on TensorFlow.js with seeded random weights.
  *
- *   node bin/run-ts.mjs examples/node/variant-sweep.ts
+ *   npm run example:node
  */
-import { forwardFlops } from "../../compiler/analysis/flops.js";
-import { countParams } from "../../compiler/analysis/params.js";
-import { lowerToIR } from "../../compiler/ir/lower.js";
-import { loadSpecFromText } from "../../compiler/load.js";
-import { prepare } from "../../index.js";
-import { randomWeights } from "../../runtime/weights/index.js";
+import { countParams, forwardFlops, loadSpecFromText, lowerToIR, run } from "convspec";
 
 // A small ConvBERT, then the same model with more conv heads and a wider span.
 const family = (convHeads: number, kernel: number) => `
@@ -36,9 +31,7 @@ const inputs = {
 for (const [convHeads, kernel] of [[0, 9], [2, 9], [2, 15], [4, 9]]) {
   const spec = loadSpecFromText(family(convHeads, kernel), `variant-c${convHeads}-k${kernel}.convspec`);
   const graph = lowerToIR(spec);
-  const executor = await prepare("tfjs", graph, randomWeights(graph, 42), { outputs: ["last_hidden_state"] });
-  const { last_hidden_state: out } = await executor.run(inputs);
-  executor.dispose();
+  const { last_hidden_state: out } = await run(graph, inputs, { seed: 42, outputs: ["last_hidden_state"] });
   const gflop = forwardFlops(graph, { batch, seqLen }).total / 1e9;
   const mean = out.data.reduce((s, v) => s + Math.abs(v), 0) / out.data.length;
   console.log(`${spec.name.padEnd(14)} params ${countParams(graph).backbone.toLocaleString("en-US").padStart(9)}  ${gflop.toFixed(3)} GFLOP  out [${out.shape}] mean|x| ${mean.toFixed(4)}`);

@@ -5,12 +5,12 @@
  * file instead and the model records each tensor's location, offset and length.
  */
 import { endianness } from "node:os";
-import { onnx, weightBytes, type InitializerLayout, type OnnxArtifact, type OnnxTypes } from "../../compiler/backends/onnx/index.js";
+import { onnxSchema, weightBytes, type InitializerLayout, type OnnxArtifact, type OnnxTypes } from "../../compiler/backends/onnx/index.js";
 import { UserError } from "../../compiler/errors.js";
 import type { WeightMap } from "../executor.js";
 import { initializerData } from "./initializers.js";
 
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const FLOAT = onnxSchema().TensorProto.DataType.FLOAT;
 
 /** Protobuf messages are limited to 2 GiB; keep a margin for the graph itself. */
 export const EMBEDDED_WEIGHTS_LIMIT = 2 ** 31 - 64 * 2 ** 20;
@@ -49,7 +49,7 @@ export function encodeOnnx(artifact: OnnxArtifact, weights: WeightMap, externalL
       name: layout.name,
       dims: layout.dims,
       dataType: FLOAT,
-      dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+      dataLocation: onnxSchema().TensorProto.DataLocation.EXTERNAL,
       externalData: [
         { key: "location", value: externalLocation },
         { key: "offset", value: String(offset) },
@@ -60,7 +60,7 @@ export function encodeOnnx(artifact: OnnxArtifact, weights: WeightMap, externalL
     return entry;
   });
   const graph = { ...artifact.model.graph, initializer: [...(artifact.model.graph?.initializer ?? []), ...initializers] };
-  const model = onnx.ModelProto.encode({ ...artifact.model, graph }).finish();
+  const model = onnxSchema().ModelProto.encode({ ...artifact.model, graph }).finish();
   return { model, external: externalLocation === null ? null : { location: externalLocation, chunks, bytes: offset } };
 }
 

@@ -75,14 +75,7 @@ export function registeredWebGpuAdapter(): GPUAdapterInfo | null {
   return registeredInfo;
 }
 
-/** Software rasterisers that expose WebGPU adapters (Mesa llvmpipe/lavapipe/softpipe, SwiftShader, WARP). */
-const SOFTWARE = /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic render|\bwarp\b/i;
-
-/** Whether an adapter is a CPU rasteriser rather than a GPU: `auto` never picks tfjs-webgpu on one. */
-export function isSoftwareAdapter(info: GPUAdapterInfo, isFallbackAdapter = false): boolean {
-  const fallback = isFallbackAdapter || (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
-  return fallback || SOFTWARE.test([info.vendor, info.architecture, info.device, info.description].join(" "));
-}
+export { isSoftwareAdapter } from "../webgpu/device.js";
 
 /** "llvmpipe-llvm-15 (OpenGL version 4.5 Mesa 22.3.6)": how notes name an adapter. */
 export function adapterName(info: GPUAdapterInfo): string {

@@ -10,6 +10,7 @@
  * The device gets the adapter's full limits for what convspec binds: WebGPU's
  * defaults are lower than most adapters offer.
  */
+import type { WgslFlags } from "../../compiler/backends/wgsl/flags.js";
 import { UserError } from "../../compiler/errors.js";
 
 export type WebGpuBackend = "vulkan" | "opengl";
@@ -153,4 +154,30 @@ export async function createDevice(opts: DeviceOptions = {}): Promise<GPUDevice>
     console.error(`webgpu: ${(e as GPUUncapturedErrorEvent).error.message}`);
   });
   return device;
+}
+
+/** Software rasterisers that expose WebGPU adapters (Mesa llvmpipe/lavapipe/softpipe, SwiftShader, WARP). */
+const SOFTWARE = /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic render|\bwarp\b/i;
+
+/** Whether an adapter is a CPU rasteriser rather than a GPU. */
+export function isSoftwareAdapter(info: GPUAdapterInfo, isFallbackAdapter = false): boolean {
+  const fallback = isFallbackAdapter || (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  return fallback || SOFTWARE.test([info.vendor, info.architecture, info.device, info.description].join(" "));
+}
+
+/**
+ * What the WGSL target should compile for this device: the optional
+ * features it may use, and tuning for its kind. A software rasteriser runs
+ * workgroups on a few CPU threads, so a grid only needs that many
+ * workgroups (bigger tiles re-read less), and the whole-row matmul +
+ * LayerNorm kernel (which re-reads its weights per row tile) loses to a
+ * tiled matmul and a norm: measured on llvmpipe, conv-bert-small B1 L128
+ * 2.65 s this way against 5.2 s with the GPU defaults (docs/bench-gpu-local.md).
+ */
+export function wgslOptionsFor(device: GPUDevice): { features: string[]; flags: Partial<WgslFlags> } {
+  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  const features = [...device.features];
+  if (!info || !isSoftwareAdapter(info)) return { features, flags: {} };
+  const threads = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2;
+  return { features, flags: { matmulTargetWorkgroups: 2 * threads, normMatmulMaxColumns: 0 } };
 }

@@ -29,7 +29,7 @@ const TABLE_TO_SCHEMA: Record<string, string> = {
   number: "number",
   boolean: "boolean",
   activation: "activation",
-  word: "null|object(tied)",
+  word: "null|object(tied,activation)",
   count: "null|object(numLabels)",
 };
 
@@ -40,6 +40,12 @@ describe("the field table", () => {
       const props = def.scope === "model" ? modelProps : def.scope === "heads" ? headsProps : blockProps;
       const node = props[def.property];
       expect(node, `${def.scope}.${def.word} -> ${def.property}`).toBeDefined();
+      if (def.scope === "heads" && def.subProperty !== undefined) {
+        // A property of the head's object (mlm_activation -> heads.mlm.activation).
+        const object = node.oneOf?.find((n) => n.type === "object");
+        expect(schemaShape(object!.properties![def.subProperty]), `${def.scope}.${def.word}`).toBe(TABLE_TO_SCHEMA[def.type]);
+        continue;
+      }
       const expected = def.property === "layers" ? "array" : TABLE_TO_SCHEMA[def.type];
       expect(schemaShape(node), `${def.scope}.${def.word}`).toBe(expected);
     }
@@ -57,7 +63,7 @@ describe("the field table", () => {
     expect([...SCOPE_FIELDS.model].sort()).toEqual(["block", "heads", ...fieldsOf("model").map((f) => f.word)].sort());
     expect([...SCOPE_FIELDS.block].sort()).toEqual(["ffn", ...fieldsOf("block").map((f) => f.word)].sort());
     expect(SCOPE_FIELDS.ffn).toEqual(["intermediate", "groups", "activation"]);
-    expect(SCOPE_FIELDS.heads).toEqual(["mlm", "classifier", "pooler"]);
+    expect(SCOPE_FIELDS.heads).toEqual(["mlm", "mlm_activation", "classifier", "pooler"]);
   });
 
   it("gives the HF key of each property", () => {

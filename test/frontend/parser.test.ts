@@ -48,7 +48,7 @@ describe("content assist", () => {
     expect(completeAt("").keywords).toEqual(["let", "model"]);
     expect(completeAt('model "x" { block { ').keywords).toEqual(["attention_heads", "conv_heads", "ffn", "head_size", "heads", "kernel", "mask_span", "ratio"]);
     expect(completeAt('model "x" { block { ffn { ').keywords).toEqual(["activation", "groups", "intermediate"]);
-    expect(completeAt('model "x" { heads { ').keywords).toEqual(["classifier", "mlm", "pooler"]);
+    expect(completeAt('model "x" { heads { ').keywords).toEqual(["classifier", "mlm", "mlm_activation", "pooler"]);
     expect(completeAt('model "x" { ').keywords).toContain("layers");
   });
 

@@ -107,7 +107,7 @@ describe("damaged values", () => {
 
   it("run --text with a 130,000-entry vocabulary works (no Math.max(...ids) stack overflow)", async () => {
     const vocab = vocabFile(tempDir(), 130_000);
-    const r = await cli("run", config, "--weights", weights, "--text", "the capital of france is [MASK] .", "--vocab", vocab, "--top-k", "2", "--backend", "cpu");
+    const r = await cli("run", config, "--weights", weights, "--text", "the capital of france is [MASK] .", "--vocab", vocab, "--top-k", "2", "--backend", "cpu", "-q");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\[MASK\] at 6: \S+ \(0\.\d{3}\), \S+ \(0\.\d{3}\)\n$/);

@@ -90,7 +90,7 @@ describe("an output is never one of the command's inputs", () => {
 
 describe("special files as outputs are written in place, never replaced", () => {
   it("run --output /dev/null runs and leaves /dev/null a character device", async () => {
-    const r = await cli("run", join(golden, "config.json"), "--weights", join(golden, "model.safetensors"), "--inputs", join(golden, "inputs.json"), "--output", "/dev/null", "--backend", "cpu");
+    const r = await cli("run", join(golden, "config.json"), "--weights", join(golden, "model.safetensors"), "--inputs", join(golden, "inputs.json"), "--output", "/dev/null", "--backend", "cpu", "-q");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(isCharacterDevice("/dev/null")).toBe(true);
@@ -124,7 +124,7 @@ describe("special files as outputs are written in place, never replaced", () => 
   });
 
   it("run --output /dev/stdout writes the safetensors to standard output", () => {
-    const r = cliProcess(["run", join(golden, "config.json"), "--weights", join(golden, "model.safetensors"), "--inputs", join(golden, "inputs.json"), "--output", "/dev/stdout", "--backend", "cpu"]);
+    const r = cliProcess(["run", join(golden, "config.json"), "--weights", join(golden, "model.safetensors"), "--inputs", join(golden, "inputs.json"), "--output", "/dev/stdout", "--backend", "cpu", "-q"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const file = parseSafetensors(new Uint8Array(r.stdout), "stdout");

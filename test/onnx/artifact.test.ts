@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compileOnnx, onnxTarget, parseOnnxOps, printOnnx, type OnnxArtifact } from "../../compiler/backends/onnx/index.js";
 import type { LoweringTable } from "../../compiler/backends/onnx/ops/index.js";
 import { ONNX_LOWERINGS } from "../../compiler/backends/onnx/ops/index.js";
-import { onnx } from "../../compiler/backends/onnx/proto.js";
+import { onnxSchema } from "../../compiler/backends/onnx/proto.js";
 import { contractOutputs } from "../../compiler/ir/outputs.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
 import { UserError } from "../../compiler/errors.js";
@@ -66,7 +66,7 @@ describe("onnx artifact", () => {
 
   it("keeps weights out of the artifact and lays them out as initializers when encoding", () => {
     expect(model.initializer!.every((t) => t.name!.startsWith("const:"))).toBe(true);
-    const decoded = onnx.ModelProto.decode(encodeOnnx(artifact, weights, null).model);
+    const decoded = onnxSchema().ModelProto.decode(encodeOnnx(artifact, weights, null).model);
     const kernel = decoded.graph!.initializer!.find((t) => t.name === "l0.query:kernel")!;
     // Fused projections: query|key|value|conv_out stacked as [Σout, in] (Gemm, transB).
     expect(kernel.dims!.map(Number)).toEqual([4 * 16, 32]);
@@ -121,10 +121,10 @@ describe("onnx files", () => {
     await validateOnnxFile(embedded.modelPath);
     const external = await writeOnnx(artifact, join(dir, "external.onnx"), weights, { externalData: "always" });
     expect(external.dataPath).toBe(join(dir, "external.onnx.data"));
-    const stored = onnx.ModelProto.decode(readFileSync(external.modelPath)).graph!.initializer!.filter((t) => !t.name!.startsWith("const:"));
+    const stored = onnxSchema().ModelProto.decode(readFileSync(external.modelPath)).graph!.initializer!.filter((t) => !t.name!.startsWith("const:"));
     expect(stored.length).toBe(artifact.weights.length);
     for (const t of stored) {
-      expect(t.dataLocation).toBe(onnx.TensorProto.DataLocation.EXTERNAL);
+      expect(t.dataLocation).toBe(onnxSchema().TensorProto.DataLocation.EXTERNAL);
       expect(t.rawData!.byteLength).toBe(0);
     }
     const a = await runFile(embedded.modelPath);

@@ -18,7 +18,7 @@ const golden = loadGoldenCase("tiny-mixed");
 describe("convspec run", () => {
   it("writes every contract output of a golden case within 1e-4 (config.json + checkpoint, wasm, --opt none)", () => {
     const output = join(work, "out.safetensors");
-    const { code, stderr } = convspec("run", golden.configPath, "--weights", golden.modelPath, "--inputs", golden.inputsPath, "--backend", "wasm", "--opt", "none", "--output", output);
+    const { code, stderr } = convspec("run", golden.configPath, "--weights", golden.modelPath, "--inputs", golden.inputsPath, "--backend", "wasm", "--opt", "none", "--output", output, "-q");
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const written = readSafetensors(output);
@@ -33,10 +33,10 @@ describe("convspec run", () => {
     const output = join(work, "auto.safetensors");
     const { code, stderr } = convspec("run", golden.configPath, "--weights", golden.modelPath, "--inputs", golden.inputsPath, "--output", output);
     expect(code, stderr).toBe(0);
-    const line = stderr.split("\n").find((l) => l.startsWith("tfjs backend "));
-    expect(line).toMatch(/^tfjs backend (tensorflow|webgpu|wasm|cpu) \(chosen by auto(; skipped .+)?\)$/);
+    const line = stderr.split("\n").find((l) => l.startsWith("convspec run: "));
+    expect(line).toMatch(/^convspec run: model 'tiny-mixed' on tfjs backend (tensorflow|webgpu|wasm|cpu) \(chosen by auto(; skipped .+)?\); checkpoint /);
     // tensorflow comes first: unless it loaded, the note says why it was skipped.
-    if (!line!.startsWith("tfjs backend tensorflow")) expect(line).toMatch(/skipped tensorflow: /);
+    if (!line!.includes("on tfjs backend tensorflow")) expect(line).toMatch(/skipped tensorflow: /);
     expect(maxAbsDiff(readSafetensors(output).tensors.get("last_hidden_state")!, golden.expected.get("last_hidden_state")!)).toBeLessThanOrEqual(1e-4);
   });
 
@@ -45,7 +45,7 @@ describe("convspec run", () => {
     const words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "capital", "of", "france", "is", "."];
     const vocab = join(work, "vocab.txt");
     writeFileSync(vocab, [...words, ...Array.from({ length: 101 - words.length }, (_, i) => `w${i}`)].join("\n"));
-    const { code, stdout, stderr } = convspec("run", golden.configPath, "--weights", golden.modelPath, "--text", "The capital of France is [MASK] .", "--vocab", vocab, "--top-k", "3", "--backend", "cpu");
+    const { code, stdout, stderr } = convspec("run", golden.configPath, "--weights", golden.modelPath, "--text", "The capital of France is [MASK] .", "--vocab", vocab, "--top-k", "3", "--backend", "cpu", "-q");
     expect(stderr).toBe("");
     expect(code).toBe(0);
     // [CLS] the capital of france is [MASK] . [SEP]: the mask is token 6.

@@ -9,7 +9,7 @@ import { compileWgsl, type WgslProgramPlan } from "../../compiler/backends/wgsl/
 import type * as Runner from "../../runtime/webgpu/plan-runner.js";
 import { checkedOutputs, loadGoldenCase, maxAbsDiff } from "../helpers/golden.js";
 import { goldenModel } from "./golden-model.js";
-import { noAdapter, sharedDevice } from "./gpu.js";
+import { noAdapter, sharedDevice, NO_ADAPTER_REASON } from "./gpu.js";
 
 const golden = loadGoldenCase("tiny-mixed");
 const { graph, weights } = goldenModel(golden);
@@ -41,7 +41,7 @@ describe("WGSL bundle", () => {
     }
   });
 
-  it.skipIf(noAdapter)("run-plan.js reproduces the golden outputs within 1e-3 (skipped: no WebGPU adapter)", async () => {
+  it.skipIf(noAdapter)(`run-plan.js reproduces the golden outputs within 1e-3${noAdapter ? ` (skipped: ${NO_ADAPTER_REASON})` : ""}`, async () => {
     const runner = (await import(pathToFileURL(join(dir, "run-plan.js")).href)) as typeof Runner;
     const onDisk = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8")) as WgslProgramPlan;
     const ctx = runner.createGpuContext(await sharedDevice(), weights);

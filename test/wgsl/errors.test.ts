@@ -3,12 +3,12 @@ import { compileWgsl } from "../../compiler/backends/wgsl/index.js";
 import { UserError } from "../../compiler/errors.js";
 import { prepare } from "../../index.js";
 import { createGpuContext, createPlanRunner } from "../../runtime/webgpu/index.js";
-import { noAdapter, sharedDevice } from "./gpu.js";
+import { noAdapter, sharedDevice, NO_ADAPTER_REASON } from "./gpu.js";
 import { denseWeights, graphOf, randomInputs } from "./models.js";
 
 const graph = graphOf("square");
 
-describe.skipIf(noAdapter)("WebGPU runtime errors (skipped: no WebGPU adapter; install Mesa)", () => {
+describe.skipIf(noAdapter)(`WebGPU runtime errors${noAdapter ? ` (skipped: ${NO_ADAPTER_REASON})` : ""}`, () => {
   it("names a missing weight", async () => {
     const weights = denseWeights(graph, 2);
     weights.delete("encoder.layer.0.attention.self.key.weight");

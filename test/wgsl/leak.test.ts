@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { compileWgsl } from "../../compiler/backends/wgsl/index.js";
 import { optimize } from "../../compiler/passes/index.js";
 import { createWebGpuExecutor } from "../../runtime/webgpu/index.js";
-import { noAdapter, sharedDevice } from "./gpu.js";
+import { noAdapter, sharedDevice, NO_ADAPTER_REASON } from "./gpu.js";
 import { denseWeights, graphOf, randomInputs } from "./models.js";
 
-describe.skipIf(noAdapter)("WebGPU buffer lifetime (skipped: no WebGPU adapter; install Mesa)", () => {
+describe.skipIf(noAdapter)(`WebGPU buffer lifetime${noAdapter ? ` (skipped: ${NO_ADAPTER_REASON})` : ""}`, () => {
   it("100 runs leave the allocation count unchanged and dispose releases everything", async () => {
     const graph = graphOf("square");
     const outputs = ["last_hidden_state"];

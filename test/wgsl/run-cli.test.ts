@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readSafetensors } from "../../runtime/weights/index.js";
 import { checkedOutputs, loadGoldenCase, maxAbsDiff, repoRoot } from "../helpers/golden.js";
-import { noAdapter } from "./gpu.js";
+import { noAdapter, NO_ADAPTER_REASON } from "./gpu.js";
 
 function convspec(...args: string[]) {
   const result = spawnSync(process.execPath, [join(repoRoot, "bin/convspec.mjs"), ...args], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 });
@@ -16,7 +16,7 @@ function convspec(...args: string[]) {
 const work = mkdtempSync(join(tmpdir(), "convspec-wgsl-cli-"));
 const golden = loadGoldenCase("tiny-grouped-proj");
 
-describe.skipIf(noAdapter)("convspec run --target wgsl (skipped: no WebGPU adapter; install Mesa)", () => {
+describe.skipIf(noAdapter)(`convspec run --target wgsl${noAdapter ? ` (skipped: ${NO_ADAPTER_REASON})` : ""}`, () => {
   it.each(["all", "none"])("writes every contract output of a golden case within 1e-3 (--opt %s)", (opt) => {
     const output = join(work, `out-${opt}.safetensors`);
     const { code, stderr } = convspec("run", golden.configPath, "--weights", golden.modelPath, "--inputs", golden.inputsPath, "--target", "wgsl", "--opt", opt, "--output", output);

@@ -30,7 +30,7 @@ async function vulkanDevice(): Promise<GPUDevice> {
   return adapter.requestDevice({ requiredFeatures: ["subgroups"].filter((f) => adapter.features.has(f)) as GPUFeatureName[], requiredLimits: { maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize } });
 }
 
-describe.skipIf(noSwiftShader)("subgroups on SwiftShader Vulkan in Node (skipped: chromium's SwiftShader driver not installed)", () => {
+describe.skipIf(noSwiftShader)(`subgroups on SwiftShader Vulkan in Node${noSwiftShader ? " (skipped: chromium's SwiftShader driver not installed)" : ""}`, () => {
   it.each(["mixed", "bert_and_uneven"])("%s: the subgroup plan uses shuffles and matches the reference within 1e-3", async (name) => {
     const device = await vulkanDevice();
     expect(device.features.has("subgroups")).toBe(true);

@@ -9,7 +9,7 @@
 import type { Graph, Param } from "../../ir/types.js";
 import type { InitializerLayout } from "./artifact.js";
 import type { OnnxCompileOptions } from "./options.js";
-import { attributeProto, FLOAT, INT64, MS_DOMAIN, onnx, type Attribute, type OnnxTypes } from "./proto.js";
+import { attributeProto, FLOAT, INT64, MS_DOMAIN, onnxSchema, type Attribute, type OnnxTypes } from "./proto.js";
 
 export class OnnxBuilder {
   readonly nodes: OnnxTypes.INodeProto[] = [];
@@ -111,7 +111,7 @@ export class OnnxBuilder {
   private addNode(opType: string, domain: string, inputs: readonly string[], outputs: readonly string[], attributes: Record<string, Attribute>): string {
     for (const output of outputs) this.names.add(output);
     this.nodes.push(
-      onnx.NodeProto.create({
+      onnxSchema().NodeProto.create({
         name: `${outputs[0]}#${opType}`,
         opType,
         domain,

@@ -3,5 +3,5 @@ export { weightBytes, type InitializerLayout, type InitializerSource, type OnnxA
 export { compileOnnx } from "./compile.js";
 export { CONTRIB_OPS, DEFAULT_ONNX_OPS, ORT_CONTRIB, STANDARD_ONLY, describeOnnxOps, parseOnnxOps, type ContribOp, type OnnxCompileOptions } from "./options.js";
 export { printOnnx } from "./print.js";
-export { onnx, type OnnxTypes } from "./proto.js";
+export { onnxSchema, type OnnxTypes } from "./proto.js";
 export { onnxTarget } from "./target.js";

@@ -1,7 +1,7 @@
 /** The ONNX artifact as text: opsets, inputs, outputs, one line per node, the weight initializers. */
 import type { OnnxArtifact } from "./artifact.js";
 import { weightBytes } from "./artifact.js";
-import { onnx, type OnnxTypes } from "./proto.js";
+import { onnxSchema, type OnnxTypes } from "./proto.js";
 
 export function printOnnx(artifact: OnnxArtifact): string {
   const graph = artifact.model.graph ?? {};
@@ -22,7 +22,7 @@ export function printOnnx(artifact: OnnxArtifact): string {
 function describeValue(v: OnnxTypes.IValueInfoProto): string {
   const t = v.type?.tensorType;
   const dims = (t?.shape?.dim ?? []).map((d) => d.dimParam || String(d.dimValue));
-  return `${v.name}: ${onnx.TensorProto.DataType[t?.elemType ?? 0].toLowerCase()}[${dims.join(", ")}]`;
+  return `${v.name}: ${onnxSchema().TensorProto.DataType[t?.elemType ?? 0].toLowerCase()}[${dims.join(", ")}]`;
 }
 
 function describeNode(node: OnnxTypes.INodeProto): string {
@@ -33,7 +33,7 @@ function describeNode(node: OnnxTypes.INodeProto): string {
 }
 
 function attributeValue(a: OnnxTypes.IAttributeProto): string {
-  const T = onnx.AttributeProto.AttributeType;
+  const T = onnxSchema().AttributeProto.AttributeType;
   switch (a.type) {
     case T.INT:
       return String(a.i);

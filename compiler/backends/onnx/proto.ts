@@ -7,7 +7,13 @@
 import { createRequire } from "node:module";
 import type * as OnnxProtoModule from "onnx-proto";
 
-export const { onnx } = createRequire(import.meta.url)("onnx-proto") as typeof OnnxProtoModule;
+let schema: typeof OnnxProtoModule.onnx | null = null;
+
+/** The generated schema, loaded on first use: protobufjs costs every other command's start ~0.1 s. */
+export function onnxSchema(): typeof OnnxProtoModule.onnx {
+  schema ??= (createRequire(import.meta.url)("onnx-proto") as typeof OnnxProtoModule).onnx;
+  return schema;
+}
 export type { onnx as OnnxTypes } from "onnx-proto";
 
 /** The ONNX IR version of files we write: 8 is what opset 17 needs, and the newest this schema knows. */
@@ -36,7 +42,7 @@ export const attr = {
 };
 
 export function attributeProto(name: string, a: Attribute): OnnxProtoModule.onnx.IAttributeProto {
-  const T = onnx.AttributeProto.AttributeType;
+  const T = onnxSchema().AttributeProto.AttributeType;
   switch (a.kind) {
     case "int":
       return { name, type: T.INT, i: a.value };
