@@ -3,10 +3,10 @@
  * Hugging Face's own ONNX export of the same weights, for conv-bert-small and
  * conv-bert-base (specs/*.convspec, seeded random weights) at B1/B8 × L128
  * and B1 L512, in one process. Prints a markdown table and writes it to
- * docs/bench-onnx.md.
+ * docs/bench-onnx.md with --write-docs.
  *
  *   node bin/run-ts.mjs bench/onnx.ts [--quick] [--models small,base] [--threads 1]
- *     [--hf-python /work/venv-onnx/bin/python] [--contrib] [--no-tfjs] [--no-write]
+ *     [--hf-python /work/venv-onnx/bin/python] [--contrib] [--no-tfjs] [--write-docs]
  *     [--shapes 1x128,8x128,1x512] [--rounds 7]
  *
  * Columns (all ORT sessions at --threads intra-op threads, graph optimisation "all"):
@@ -250,7 +250,7 @@ async function main(): Promise<void> {
   const table = renderTable(rows, extra);
   const notes = [`Compile (in-process, this run): ${compiles.join("; ")}.`, ...(hfDir ? [] : ["No --hf-python given: the HF column is empty."])];
   process.stdout.write(`${table}\n\n${notes.join("\n")}\n`);
-  if (!flag("--no-write")) writeDoc(table, notes);
+  if (flag("--write-docs")) writeDoc(table, notes);
 }
 
 function writeDoc(table: string, notes: string[]): void {
