@@ -14,7 +14,8 @@ import { checkBackend, targetNamed } from "../../compiler/backends/index.js";
 import { parseSeed } from "../weights.js";
 import { renderBench } from "../bench/render.js";
 import { runBench } from "../bench/run-bench.js";
-import { writeOutputFile } from "../output-file.js";
+import { CommandInputs } from "../../compiler/io/input-files.js";
+import { checkOutputPath, writeOutputText } from "../../compiler/io/write-file.js";
 
 interface BenchCommandOptions {
   target: string;
@@ -51,7 +52,9 @@ export function registerBench(program: Command): void {
       checkBackend(target, opts.backend);
       if (opts.predict !== undefined) findDevice(opts.predict);
       const seed = parseSeed(opts.seed);
-      const inputs = [...specs, ...(opts.weights ? [opts.weights] : [])];
+      const inputs = new CommandInputs().addAll(specs, "the spec").add(opts.weights, "--weights");
+      // Checked before minutes of timing, not after.
+      checkOutputPath(opts.output, { label: `-o ${opts.output}`, inputs });
       const results = await runBench(specs, {
         target,
         backend: opts.backend,
@@ -64,7 +67,7 @@ export function registerBench(program: Command): void {
         predict: opts.predict,
       });
       const json = JSON.stringify(results, null, 2) + "\n";
-      if (opts.output !== undefined) writeOutputFile(opts.output, json, inputs);
+      if (opts.output !== undefined) await writeOutputText(opts.output, json, { label: `-o ${opts.output}`, inputs });
       process.stdout.write(opts.json ? json : renderBench(results, colorOn()) + "\n");
     });
 }

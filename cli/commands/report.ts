@@ -5,12 +5,13 @@
  * heterogeneous specs, and measured vs predicted latency with `--bench`.
  * The chart code (and d3) loads only when this command runs.
  */
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { findDevice } from "../../compiler/analysis/devices.js";
 import { UserError } from "../../compiler/errors.js";
-import { loadSpec } from "../../compiler/load.js";
-import { writeOutputFile } from "../output-file.js";
+import { loadSpecWithSources } from "../../compiler/load.js";
+import { CommandInputs } from "../../compiler/io/input-files.js";
+import { FILE_KINDS, readRegularText } from "../../compiler/io/read-file.js";
+import { checkOutputPath, writeOutputText } from "../../compiler/io/write-file.js";
 
 interface ReportCommandOptions {
   output?: string;
@@ -38,21 +39,21 @@ export function registerReport(program: Command): void {
       const seqLens = positiveInts(opts.seq, "--seq");
       const devices = opts.device === "none" ? [] : opts.device.split(",").map((d) => d.trim()).filter(Boolean).map(findDevice);
       const specs = [];
-      for (const path of specPaths) specs.push({ path, spec: await loadSpec(path) });
+      const inputs = new CommandInputs().add(opts.bench, "--bench");
+      for (const path of specPaths) {
+        const { spec, sources } = await loadSpecWithSources(path);
+        specs.push({ path, spec });
+        inputs.addSpec(sources, "the spec");
+      }
+      checkOutputPath(opts.output, { label: `-o ${opts.output}`, inputs });
       let bench;
       if (opts.bench !== undefined) {
         const { parseBenchResults } = await import("../bench/results.js");
-        let text: string;
-        try {
-          text = readFileSync(opts.bench, "utf8");
-        } catch (e) {
-          throw new UserError(`cannot read --bench '${opts.bench}': ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
-        }
-        bench = parseBenchResults(text, opts.bench);
+        bench = parseBenchResults(readRegularText(opts.bench, FILE_KINDS.json), opts.bench);
       }
       const { buildReport } = await import("../report/build-report.js");
       const html = buildReport(specs, { title: opts.title, batch: batch[0], seqLens, devices, bench });
-      writeOutputFile(opts.output!, html, [...specPaths, ...(opts.bench ? [opts.bench] : [])]);
+      await writeOutputText(opts.output!, html, { label: `-o ${opts.output}`, inputs });
       process.stderr.write(`wrote ${opts.output} (${(html.length / 1024).toFixed(0)} KiB, ${specs.length} model(s))\n`);
     });
 }

@@ -75,7 +75,7 @@ describe("convspec bench", () => {
     writeFileSync(spec, readFileSync(TINY[0], "utf8"));
     const { code, stderr } = await cli("bench", spec, "--seq", "8", "--reps", "1", "-o", spec);
     expect(code).toBe(1);
-    expect(stderr).toBe(`error: refusing to write '${spec}': it is one of the inputs ('${spec}')\n`);
+    expect(stderr).toBe(`error: -o ${spec} is the same file as the spec ${spec}, an input of this command: writing it would destroy it; choose another output\n`);
     expect(readFileSync(spec, "utf8")).toBe(readFileSync(TINY[0], "utf8"));
   });
 

@@ -61,11 +61,14 @@ describe("convspec report", () => {
     writeFileSync(copy, readFileSync("test/fixtures/tiny-128.convspec"));
     const same = await cli("report", copy, "-o", copy);
     expect(same.code).toBe(1);
-    expect(same.stderr).toBe(`error: refusing to write '${copy}': it is one of the inputs ('${copy}')\n`);
+    expect(same.stderr).toBe(`error: -o ${copy} is the same file as the spec ${copy}, an input of this command: writing it would destroy it; choose another output\n`);
     expect(readFileSync(copy, "utf8")).toBe(readFileSync("test/fixtures/tiny-128.convspec", "utf8"));
     const bad = await cli("report", copy, "--bench", copy, "-o", join(dir, "r2.html"));
     expect(bad.stderr).toMatch(new RegExp(`^error: ${copy.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: not JSON`));
     expect(existsSync(join(dir, "r2.html"))).toBe(false);
+    const folder = await cli("report", copy, "--bench", dir, "-o", join(dir, "r3.html"));
+    expect(folder.stderr).toBe(`error: JSON file ${dir} is a directory, not a file\n`);
+    expect(existsSync(join(dir, "r3.html"))).toBe(false);
   });
 
   // CI installs chromium: there its absence must fail, not skip.
