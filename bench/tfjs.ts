@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the TensorFlow.js target on conv-bert-small and
+ * `npm run bench:tfjs` (and the first half of `npm run bench`): the TensorFlow.js target on conv-bert-small and
  * conv-bert-base (specs/*.convspec, seeded random weights) at B1 L128, B8 L128
  * and B1 L512, all passes (tuned lowering) vs `--opt none` (no passes, every
  * op as written), per backend, in one process. The two executors of a cell
@@ -8,7 +8,7 @@
  * shared, busy machine disturbs less than wall time: the minimum (contention
  * only ever adds time) and the median; wall medians are shown too.
  *
- *   npm run bench -- [--quick] [--models small,base] [--backends wasm,webgpu] [--webgpu-models small] [--pairs N] [--budget-s S] [--write-docs]
+ *   npm run bench:tfjs -- [--quick] [--models small,base] [--backends wasm,webgpu] [--webgpu-models small] [--pairs N] [--budget-s S] [--write-docs]
  *
  * webgpu is tfjs-backend-webgpu on runtime/webgpu/device.ts's adapter (Mesa
  * llvmpipe here: slow, so by default only conv-bert-small runs on it). The
@@ -172,7 +172,7 @@ function writeDoc(table: string): void {
   const path = resolve("docs", "bench-tfjs.md");
   const text = `# TensorFlow.js target: benchmark
 
-Produced by \`npm run bench -- ${process.argv.slice(2).join(" ")}\` (bench/tfjs.ts) on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform}/${process.arch}.
+Produced by \`npm run bench:tfjs -- ${process.argv.slice(2).join(" ")}\` (bench/tfjs.ts) on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform}/${process.arch}.
 Seeded random weights, inputs all unmasked, output \`last_hidden_state\` only (the MLM head is not run).
 "all" compiles with every pass and the backend's tuned lowering (compiler/backends/tfjs/lowering.ts); "none" with
 no passes and every op as written (\`--opt none\`). What "all" changes (\`convspec compile --target tfjs --backend wasm\`
