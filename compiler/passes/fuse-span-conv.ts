@@ -5,10 +5,16 @@
  *   g = linear(a ⊙ q), one segment, no activation; y = dynamic_conv(g, u), g read only by the conv, not an output
  *     -> y = dynamic_conv(a, q, u; logits = (W, b))
  * The conv stays where it was (a and q are defined before the linear).
+ * Not for kernels over MAX_FUSED_SPAN_KERNEL taps: the fused op keeps K logits
+ * per row and head on chip (GPU workgroup memory), and beyond that they no
+ * longer fit beside the staged operand; the logits then go through memory.
  */
 import type { DynamicConvOp, Op } from "../ir/types.js";
 import { outputValueIds, producersOf, readersOf, withOps } from "./graph-utils.js";
 import type { Pass } from "./pass.js";
+
+/** 255 taps of f32 logits: 1 KiB per (row, head), a few heads and rows per workgroup within WebGPU's 16 KiB floor. */
+export const MAX_FUSED_SPAN_KERNEL = 255;
 
 export const fuseSpanConv: Pass = {
   name: "fuse-span-conv",
@@ -20,7 +26,7 @@ export const fuseSpanConv: Pass = {
     const replaced = new Map<Op, DynamicConvOp>();
     const absorbed = new Set<Op>();
     for (const op of graph.ops) {
-      if (op.kind !== "dynamic_conv" || op.logits !== null) continue;
+      if (op.kind !== "dynamic_conv" || op.logits !== null || op.kernelSize > MAX_FUSED_SPAN_KERNEL) continue;
       const logits = op.inputs[0];
       const at = producers.get(logits);
       if (at === undefined || protectedIds.has(logits) || (readers.get(logits) ?? []).length !== 1) continue;

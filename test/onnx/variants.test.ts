@@ -12,7 +12,7 @@ import { compileOnnx, parseOnnxOps } from "../../compiler/backends/onnx/index.js
 import { contractOutputs } from "../../compiler/ir/outputs.js";
 import { lowerToIR } from "../../compiler/ir/lower.js";
 import type { Graph } from "../../compiler/ir/types.js";
-import { loadSpec } from "../../compiler/load.js";
+import { loadSpec, loadSpecFromText } from "../../compiler/load.js";
 import { optimize } from "../../compiler/passes/index.js";
 import type { WeightMap } from "../../runtime/executor.js";
 import { createOnnxExecutor } from "../../runtime/onnx/index.js";
@@ -61,4 +61,24 @@ describe("onnx target on variants HF cannot represent (seeded weights, vs the re
     const graph = lowerToIR(VARIANTS[name]);
     await expectMatchesReference(graph, denseWeights(graph, 5), 3, 9);
   });
+});
+
+describe("wide span kernels stay exact and small (ONNX: the banded MatMul beyond 31 reachable taps)", () => {
+  const spec = (kernel: number, maxPositions: number, maskSpan: boolean) => `model "wide-${kernel}" {
+  vocab 50  max_positions ${maxPositions}  type_vocab 2  pad_id 0
+  embedding 16  hidden 32  layers 2  layer_norm_eps 1e-12  activation gelu
+  block { attention_heads 1  conv_heads 1  head_size 16  kernel ${kernel}  mask_span ${maskSpan}  ffn { intermediate 64 } }
+  heads { mlm tied }
+}`;
+  it.each([
+    ["kernel 63, max_positions 64: 63 taps reach, banded", 63, 64, false, 20],
+    ["kernel 63 with mask_span, banded", 63, 64, true, 20],
+    ["kernel 301, max_positions 16: only 31 taps reach, sliced", 301, 16, false, 16],
+    ["kernel 4097, max_positions 40: 79 taps reach, banded", 4097, 40, true, 33],
+  ])("%s", async (_, kernel, maxPositions, maskSpan, seqLen) => {
+    const graph = lowerToIR(loadSpecFromText(spec(kernel, maxPositions, maskSpan), "wide.convspec"));
+    await expectMatchesReference(graph, denseWeights(graph, 11), 2, seqLen);
+    const nodes = compileOnnx(optimize(graph, { passes: "all", requestedOutputs: ["last_hidden_state"] }), ["last_hidden_state"], parseOnnxOps("standard")).model.graph!.node!.length;
+    expect(nodes).toBeLessThan(400); // 3 nodes per tap of a 4097 kernel would be 24,000
+  }, 60_000);
 });

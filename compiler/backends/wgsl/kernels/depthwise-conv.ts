@@ -1,7 +1,8 @@
 /**
  * Depthwise convolution over the sequence axis (the span conv's first half):
  * `s[b,l,c] = Σ_t w[c,t] x[b, l+t-K/2, c]`, zero outside the sequence and,
- * with `masked`, at padded positions. One invocation per output element.
+ * with `masked`, at padded positions. One invocation per output element,
+ * looping over the taps inside the sequence only (taps.ts).
  */
 import type { DepthwiseConvOp } from "../../../ir/types.js";
 import type { OpLowering } from "../context.js";
@@ -9,6 +10,7 @@ import type { BindingDecl, Program } from "../program.js";
 import { ShaderHelper } from "../shader-helpers.js";
 import { constSize, grid1, L_SIZE, ONE } from "../sizes.js";
 import { rowsOf } from "../views.js";
+import { tapRange } from "./taps.js";
 
 export const DEPTHWISE_UNIFORMS = ["L", "C", "x_off", "x_stride", "mask_off", "out_off", "out_stride"] as const;
 type DepthwiseUniform = (typeof DEPTHWISE_UNIFORMS)[number];
@@ -21,18 +23,16 @@ export function depthwiseConvProgram(kernelSize: number, masked: boolean, WG: nu
     { name: "out", type: "f32", access: "read_write" },
   ];
   const helper = new ShaderHelper(DEPTHWISE_UNIFORMS, bindings);
-  const pad = Math.floor(kernelSize / 2);
-  const skipMasked = masked ? " && mask[u.mask_off + b * u.L + u32(src)] != 0.0" : "";
+  const pad = (kernelSize - 1) / 2;
   const body = `
 ${ShaderHelper.perChannelEntry(WG)}
   let b = row / u.L;
   let l = i32(row % u.L);
+  ${tapRange(kernelSize)}
   var acc = 0.0;
-  for (var t = 0; t < ${kernelSize}; t++) {
+  for (var t = t_first; t < t_end; t++) {
     let src = l + t - ${pad};
-    if (src >= 0 && src < i32(u.L)${skipMasked}) {
-      acc = fma(w[c * ${kernelSize}u + u32(t)], x[u.x_off + (b * u.L + u32(src)) * u.x_stride + c], acc);
-    }
+    ${masked ? "if (mask[u.mask_off + b * u.L + u32(src)] != 0.0) { " : ""}acc = fma(w[c * ${kernelSize}u + u32(t)], x[u.x_off + (b * u.L + u32(src)) * u.x_stride + c], acc);${masked ? " }" : ""}
   }
   out[u.out_off + row * u.out_stride + c] = acc;
 }`;

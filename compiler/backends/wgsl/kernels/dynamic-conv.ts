@@ -3,7 +3,8 @@
  * the K kernel logits of (position, head), then the weighted sum of the
  * value projection over the K-neighbourhood. One invocation per output
  * channel; the K-tap softmax is recomputed per channel (K ~ 9 exps), which is
- * cheaper than a second dispatch and a [B,L,heads,K] round trip.
+ * cheaper than a second dispatch and a [B,L,heads,K] round trip. The sum runs
+ * over the taps inside the sequence only (taps.ts).
  */
 import type { DynamicConvOp } from "../../../ir/types.js";
 import type { OpLowering } from "../context.js";
@@ -12,6 +13,7 @@ import { ShaderHelper } from "../shader-helpers.js";
 import { constSize, grid1, L_SIZE, ONE } from "../sizes.js";
 import { rowsOf } from "../views.js";
 import { lowerSpanConv } from "./span-conv.js";
+import { softmaxTapSum } from "./taps.js";
 
 export const DYNAMIC_CONV_UNIFORMS = ["L", "C", "g_off", "g_stride", "u_off", "u_stride", "mask_off", "out_off", "out_stride"] as const;
 type DynamicConvUniform = (typeof DYNAMIC_CONV_UNIFORMS)[number];
@@ -25,25 +27,14 @@ export function dynamicConvProgram(headSize: number, kernelSize: number, masked:
     { name: "out", type: "f32", access: "read_write" },
   ];
   const helper = new ShaderHelper(DYNAMIC_CONV_UNIFORMS, bindings);
-  const skipMasked = masked ? " && mask[u.mask_off + b * u.L + u32(src)] != 0.0" : "";
+  const valid = masked ? "mask[u.mask_off + b * u.L + u32(src)] != 0.0" : "true";
   const body = `
 ${ShaderHelper.perChannelEntry(WG)}
   let b = row / u.L;
   let l = i32(row % u.L);
   let g = u.g_off + row * u.g_stride + (c / ${headSize}u) * ${K}u;
-  var taps: array<f32, ${K}>;
-  var peak = logits[g];
-  for (var t = 1u; t < ${K}u; t++) { peak = max(peak, logits[g + t]); }
-  var total = 0.0;
-  for (var t = 0u; t < ${K}u; t++) { taps[t] = exp(logits[g + t] - peak); total += taps[t]; }
-  var acc = 0.0;
-  for (var t = 0; t < ${K}; t++) {
-    let src = l + t - ${(K - 1) / 2};
-    if (src >= 0 && src < i32(u.L)${skipMasked}) {
-      acc = fma(taps[t], values[u.u_off + (b * u.L + u32(src)) * u.u_stride + c], acc);
-    }
-  }
-  out[u.out_off + row * u.out_stride + c] = acc / total;
+  ${softmaxTapSum(K, (t) => `logits[g + ${t}]`, (src) => `values[u.u_off + (b * u.L + u32(${src})) * u.u_stride + c]`, valid)}
+  out[u.out_off + row * u.out_stride + c] = sum / total;
 }`;
   return {
     name: "dynamic_conv",

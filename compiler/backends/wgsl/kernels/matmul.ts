@@ -27,6 +27,7 @@ import type { BindingDecl, Program } from "../program.js";
 import { ShaderHelper } from "../shader-helpers.js";
 import { constSize, evalSize, grid1, L_SIZE, type SizeExpr } from "../sizes.js";
 import { rowsOf, vec4Aligned, type DraftRef, type View } from "../views.js";
+import { tapRange } from "./taps.js";
 
 /** How one run of columns forms its A operand. */
 export type OperandLoad = { kind: "input" } | { kind: "gated" } | { kind: "depthwise"; kernelSize: number; masked: boolean };
@@ -198,16 +199,15 @@ function operandBody(run: OperandLoad, i: number, vec4: boolean): string {
     }
     case "depthwise": {
       const K = run.kernelSize;
-      const skipMasked = run.masked ? " && mask[u.mask_off + b * u.L + u32(src)] != 0.0" : "";
+      const fma = `acc = fma(dw${i}[c * ${K}u + u32(t)], a[u.a_off + (b * u.L + u32(src)) * u.a_stride + c], acc);`;
       return `  let b = gr / u.L;
   let l = i32(gr % u.L);
   let c = ${col};
+  ${tapRange(K)}
   var acc = 0.0;
-  for (var t = 0; t < ${K}; t++) {
-    let src = l + t - ${Math.floor(K / 2)};
-    if (src >= 0 && src < i32(u.L)${skipMasked}) {
-      acc = fma(dw${i}[c * ${K}u + u32(t)], a[u.a_off + (b * u.L + u32(src)) * u.a_stride + c], acc);
-    }
+  for (var t = t_first; t < t_end; t++) {
+    let src = l + t - ${(K - 1) / 2};
+    ${run.masked ? `if (mask[u.mask_off + b * u.L + u32(src)] != 0.0) { ${fma} }` : fma}
   }
   return acc;`;
     }

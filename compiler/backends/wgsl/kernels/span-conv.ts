@@ -13,9 +13,12 @@ import type { BindingDecl, Program } from "../program.js";
 import { ShaderHelper } from "../shader-helpers.js";
 import { constSize, grid1, L_SIZE, ONE } from "../sizes.js";
 import { rowsOf } from "../views.js";
+import { softmaxTapSum } from "./taps.js";
 
 /** Gated-operand columns staged per step. */
 const CH = 64;
+/** Workgroup memory every WebGPU adapter offers (the spec's default maxComputeWorkgroupStorageSize). */
+const STORAGE_FLOOR_BYTES = 16384;
 
 const UNIFORMS = ["M", "L", "A", "C", "a_off", "a_stride", "g_off", "g_stride", "u_off", "u_stride", "mask_off", "out_off", "out_stride"] as const;
 type SpanConvUniform = (typeof UNIFORMS)[number];
@@ -31,10 +34,22 @@ export interface SpanConvVariant {
   channels: number;
 }
 
+/** Heads a TC-wide channel tile can touch (tiles start at multiples of TC). */
+const headsPerTile = (heads: number, headSize: number, TC: number): number => Math.min(heads, Math.ceil(TC / headSize) + 1);
+const storageBytes = (v: SpanConvVariant): number => (v.rows * CH + v.rows * headsPerTile(v.heads, v.headSize, v.channels) * v.kernelSize) * 4;
+
+/** The flags' tile, with fewer rows (then fewer channels) where its logits would not fit the 16 KiB floor (large K, small heads). */
+export function fitSpanConvTile(v: SpanConvVariant): SpanConvVariant {
+  let fitted = v;
+  while (storageBytes(fitted) > STORAGE_FLOOR_BYTES && (fitted.rows > 1 || fitted.channels > 8)) {
+    fitted = fitted.rows > 1 ? { ...fitted, rows: Math.ceil(fitted.rows / 2) } : { ...fitted, channels: Math.floor(fitted.channels / 2) };
+  }
+  return fitted;
+}
+
 export function spanConvProgram(v: SpanConvVariant): Program<SpanConvUniform> {
   const { headSize: d, kernelSize: K, rows: TR, channels: TC } = v;
-  // Heads a TC-wide channel tile can touch (tiles start at multiples of TC).
-  const NH = Math.min(v.heads, Math.ceil(TC / d) + 1);
+  const NH = headsPerTile(v.heads, d, TC);
   const dots = TR * NH * K;
   const perThread = Math.ceil(dots / TC);
   const bindings: BindingDecl[] = [
@@ -47,7 +62,7 @@ export function spanConvProgram(v: SpanConvVariant): Program<SpanConvUniform> {
     { name: "out", type: "f32", access: "read_write" },
   ];
   const helper = new ShaderHelper(UNIFORMS, bindings);
-  const skipMasked = v.masked ? " && mask[u.mask_off + b * u.L + u32(src)] != 0.0" : "";
+  const valid = v.masked ? "mask[u.mask_off + b * u.L + u32(src)] != 0.0" : "true";
   const body = `
 var<workgroup> staged: array<array<f32, ${CH}>, ${TR}>;
 var<workgroup> logits: array<f32, ${dots}>;
@@ -97,20 +112,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     let row = r0 + r;
     if (row >= u.M) { break; }
     let g = (r * ${NH}u + hl) * ${K}u;
-    var peak = logits[g];
-    for (var t = 1u; t < ${K}u; t++) { peak = max(peak, logits[g + t]); }
-    var taps: array<f32, ${K}>;
-    var total = 0.0;
-    for (var t = 0u; t < ${K}u; t++) { taps[t] = exp(logits[g + t] - peak); total += taps[t]; }
     let b = row / u.L;
     let l = i32(row % u.L);
-    var sum = 0.0;
-    for (var t = 0; t < ${K}; t++) {
-      let src = l + t - ${(K - 1) / 2};
-      if (src >= 0 && src < i32(u.L)${skipMasked}) {
-        sum = fma(taps[t], values[u.u_off + (b * u.L + u32(src)) * u.u_stride + c], sum);
-      }
-    }
+    ${softmaxTapSum(K, (t) => `logits[g + ${t}]`, (src) => `values[u.u_off + (b * u.L + u32(${src})) * u.u_stride + c]`, valid)}
     out[u.out_off + row * u.out_stride + c] = sum / total;
   }
 }`;
@@ -118,7 +122,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     name: "span_conv",
     cacheKey: `span_conv_h${v.heads}_d${d}_k${K}${v.masked ? "_masked" : ""}${v.bias ? "_bias" : ""}_r${TR}_c${TC}`,
     workgroupSize: [TC, 1, 1],
-    workgroupStorageBytes: (TR * CH + dots) * 4,
+    workgroupStorageBytes: storageBytes(v),
     uniforms: UNIFORMS,
     bindings,
     getUserCode: () => helper.assemble(body),
@@ -132,9 +136,12 @@ export function lowerSpanConv(op: DynamicConvOp & { logits: NonNullable<DynamicC
   const out = ctx.outputView(op.outputs[0]);
   const C = op.heads * op.headSize;
   const rows = rowsOf(ctx.shape(op.outputs[0]));
-  const { spanConvRows: TR, spanConvChannels: TC } = ctx.flags;
+  const variant = fitSpanConvTile({
+    heads: op.heads, headSize: op.headSize, kernelSize: op.kernelSize, masked: op.maskSpan, bias: op.logits.bias !== null, rows: ctx.flags.spanConvRows, channels: ctx.flags.spanConvChannels,
+  });
+  const { rows: TR, channels: TC } = variant;
   ctx.dispatch(op, {
-    program: spanConvProgram({ heads: op.heads, headSize: op.headSize, kernelSize: op.kernelSize, masked: op.maskSpan, bias: op.logits.bias !== null, rows: TR, channels: TC }),
+    program: spanConvProgram(variant),
     bindings: [a.buffer, gate.buffer, ctx.paramView(op.logits.weight).buffer, ...(op.logits.bias ? [ctx.paramView(op.logits.bias).buffer] : []), u.buffer, ...(mask ? [mask.buffer] : []), out.buffer],
     uniforms: {
       M: rows, L: L_SIZE, A: constSize(op.logits.inFeatures), C: constSize(C), a_off: constSize(a.offset), a_stride: a.stride, g_off: constSize(gate.offset), g_stride: gate.stride,

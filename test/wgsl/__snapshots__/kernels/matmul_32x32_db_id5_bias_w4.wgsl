@@ -37,12 +37,12 @@ fn load_a1(gr: u32, ac: u32) -> f32 {
   let b = gr / u.L;
   let l = i32(gr % u.L);
   let c = ac;
+  let t_first = max(0, 2 - l);
+  let t_end = min(5, i32(u.L) + 2 - l);
   var acc = 0.0;
-  for (var t = 0; t < 5; t++) {
+  for (var t = t_first; t < t_end; t++) {
     let src = l + t - 2;
-    if (src >= 0 && src < i32(u.L)) {
-      acc = fma(dw1[c * 5u + u32(t)], a[u.a_off + (b * u.L + u32(src)) * u.a_stride + c], acc);
-    }
+    acc = fma(dw1[c * 5u + u32(t)], a[u.a_off + (b * u.L + u32(src)) * u.a_stride + c], acc);
   }
   return acc;
 }

@@ -75,19 +75,19 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     let row = r0 + r;
     if (row >= u.M) { break; }
     let g = (r * 2u + hl) * 5u;
-    var peak = logits[g];
+    let b = row / u.L;
+    let l = i32(row % u.L);
+    var peak = logits[g + 0u];
     for (var t = 1u; t < 5u; t++) { peak = max(peak, logits[g + t]); }
     var taps: array<f32, 5>;
     var total = 0.0;
     for (var t = 0u; t < 5u; t++) { taps[t] = exp(logits[g + t] - peak); total += taps[t]; }
-    let b = row / u.L;
-    let l = i32(row % u.L);
+    let t_first = max(0, 2 - l);
+    let t_end = min(5, i32(u.L) + 2 - l);
     var sum = 0.0;
-    for (var t = 0; t < 5; t++) {
+    for (var t = t_first; t < t_end; t++) {
       let src = l + t - 2;
-      if (src >= 0 && src < i32(u.L)) {
-        sum = fma(taps[t], values[u.u_off + (b * u.L + u32(src)) * u.u_stride + c], sum);
-      }
+      sum = fma(taps[t], values[u.u_off + (b * u.L + u32(src)) * u.u_stride + c], sum);
     }
     out[u.out_off + row * u.out_stride + c] = sum / total;
   }
