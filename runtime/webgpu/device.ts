@@ -172,7 +172,8 @@ export function isSoftwareAdapter(info: GPUAdapterInfo, isFallbackAdapter = fals
  * workgroups (bigger tiles re-read less), and the whole-row matmul +
  * LayerNorm kernel (which re-reads its weights per row tile) loses to a
  * tiled matmul and a norm: measured on llvmpipe, conv-bert-small B1 L128
- * 2.65 s this way against 5.2 s with the GPU defaults (docs/bench-gpu-local.md).
+ * 2.65 s this way against 5.2 s with the GPU defaults (conv-bert-base, new
+ * vs pre-tuning kernels: docs/bench-gpu-local.md).
  */
 export function wgslOptionsFor(device: GPUDevice): { features: string[]; flags: Partial<WgslFlags> } {
   const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
