@@ -1,18 +1,17 @@
 /**
  * CLI start-up: `node bin/convspec.mjs check specs/conv-bert-base.convspec`
  * and `--help` against `node -e 0`, interleaved in one run (this machine is
- * shared: only the ratio means something). Needs the compiled dist/ (`npm
- * run build`); the CLI falls back to the slower sources when it is stale.
+ * shared: only the ratio means something). Builds dist/ first (its JS only):
+ * with a stale dist/ the CLI would run the slower sources instead.
  * Run: npm run bench:startup [-- runs]
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { median } from "./common.js";
 
 const root = join(import.meta.dirname, "..");
 const runs = Number(process.argv[2] ?? 15);
-if (!existsSync(join(root, "dist/cli.js"))) throw new Error("dist/ is missing: run `npm run build` first");
+execFileSync(process.execPath, [join(root, "bin/build.mjs"), "--js"], { cwd: root, stdio: "inherit" });
 
 const commands: Record<string, string[]> = {
   "node -e 0": ["-e", "0"],

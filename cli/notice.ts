@@ -17,21 +17,25 @@ export function warn(line: string): void {
   if (!quiet) process.stderr.write(`warning: ${line}\n`);
 }
 
-/** Progress on a terminal: long steps say what they do and how long they took. */
-export function timed<T>(what: string, work: () => T): T {
-  if (quiet || !process.stderr.isTTY) return work();
+/** Progress on a terminal: "what..." now, " 1.23 s" when the returned function is called. */
+function startStep(what: string): () => void {
+  if (quiet || !process.stderr.isTTY) return () => {};
   process.stderr.write(`${what}...`);
   const start = performance.now();
+  return () => process.stderr.write(` ${((performance.now() - start) / 1000).toFixed(2)} s\n`);
+}
+
+/** A long step that says what it does and how long it took. */
+export function timed<T>(what: string, work: () => T): T {
+  const done = startStep(what);
   const result = work();
-  process.stderr.write(` ${((performance.now() - start) / 1000).toFixed(2)} s\n`);
+  done();
   return result;
 }
 
 export async function timedAsync<T>(what: string, work: () => Promise<T>): Promise<T> {
-  if (quiet || !process.stderr.isTTY) return work();
-  process.stderr.write(`${what}...`);
-  const start = performance.now();
+  const done = startStep(what);
   const result = await work();
-  process.stderr.write(` ${((performance.now() - start) / 1000).toFixed(2)} s\n`);
+  done();
   return result;
 }

@@ -9,6 +9,7 @@ import type { Graph } from "../../compiler/ir/types.js";
 import { compileFor } from "../../compiler/pipeline.js";
 import type { ModelInputs, WeightMap } from "../../runtime/executor.js";
 import { createExecutor } from "../../runtime/targets.js";
+import { deviceForTarget } from "../wgsl-device.js";
 
 export const BENCH_TARGETS = TARGET_NAMES;
 export type BenchTarget = TargetName;
@@ -35,12 +36,10 @@ export interface ExecutorOptions {
 export async function createBenchExecutor(graph: Graph, weights: WeightMap, options: ExecutorOptions): Promise<BenchExecutor> {
   const target = targetNamed(options.target);
   checkBackend(target, options.backend);
-  // WGSL: the device first, so the kernels may use its features.
-  const webgpu = target === "wgsl" ? await import("../../runtime/webgpu/device.js") : null;
-  const device = webgpu ? await webgpu.createDevice() : undefined;
+  const { device, options: forDevice } = await deviceForTarget(target);
   const { artifact } = compileFor(target, graph, {
     outputs: options.outputs,
-    options: { backend: options.backend, shape: options.shape, ...(device && webgpu ? webgpu.wgslOptionsFor(device) : {}) },
+    options: { backend: options.backend, shape: options.shape, ...forDevice },
   });
   const executor = await createExecutor(target, artifact, weights, { device });
   const backend = "backend" in executor ? String(executor.backend) : undefined;

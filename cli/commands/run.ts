@@ -24,6 +24,7 @@ import { readSafetensorsHeader, specWithCheckpointHeads, writeSafetensors } from
 import { notice, setQuiet, timed, timedAsync, warn } from "../notice.js";
 import { parsePassesOption } from "../options.js";
 import { isConfigJson, loadModelWeights, parseSeed } from "../weights.js";
+import { deviceForTarget } from "../wgsl-device.js";
 
 interface RunOptions {
   weights?: string;
@@ -108,10 +109,9 @@ async function runCommand(modelPath: string, opts: RunOptions): Promise<void> {
   if (unused.length > 0) notice(`note: ${unused.length} checkpoint tensors unused by this model (e.g. ${unused.slice(0, 3).join(", ")})`);
   if (fill && opts.weights === undefined) warn("no --weights: the weights are seeded random numbers, so the predictions below are noise");
 
-  // WGSL: the device first, so the kernels may use its features; tiles are chosen for this input's shape.
-  const webgpu = target === "wgsl" ? await import("../../runtime/webgpu/device.js") : null;
-  const device = webgpu ? await webgpu.createDevice() : undefined;
-  const options = { backend: opts.backend, shape: { B: inputs.batch, L: inputs.seqLen }, ...(device && webgpu ? webgpu.wgslOptionsFor(device) : {}) };
+  // WGSL tiles are chosen for this input's shape.
+  const { device, options: forDevice } = await deviceForTarget(target);
+  const options = { backend: opts.backend, shape: { B: inputs.batch, L: inputs.seqLen }, ...forDevice };
   const { artifact } = compileFor(target, graph, { outputs, passes: parsePassesOption(opts.opt), options });
   const executor = await timedAsync(`preparing the ${target} executor`, () => createExecutor(target, artifact, weights, { device, threads }));
   try {

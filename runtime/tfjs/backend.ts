@@ -11,7 +11,8 @@ import "@tensorflow/tfjs-backend-cpu";
 import { TFJS_BACKENDS, type TfjsBackendName } from "../../compiler/backends/tfjs/plan.js";
 import { UserError } from "../../compiler/errors.js";
 import { BackendUnavailable, loadTensorflow } from "./tensorflow.js";
-import { adapterName, createTfjsWebGpuBackend, isSoftwareAdapter, registeredWebGpuAdapter } from "./webgpu.js";
+import { isSoftwareAdapter } from "../webgpu/device.js";
+import { adapterName, createTfjsWebGpuBackend, registeredWebGpuAdapter } from "./webgpu.js";
 
 export { TFJS_BACKENDS, type TfjsBackendName };
 

@@ -75,7 +75,6 @@ export function registeredWebGpuAdapter(): GPUAdapterInfo | null {
   return registeredInfo;
 }
 
-export { isSoftwareAdapter } from "../webgpu/device.js";
 
 /** "llvmpipe-llvm-15 (OpenGL version 4.5 Mesa 22.3.6)": how notes name an adapter. */
 export function adapterName(info: GPUAdapterInfo): string {
